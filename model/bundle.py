@@ -1,0 +1,173 @@
+"""Saving and loading model bundles without running code from the file.
+
+A bundle is one skops file. Loading lists the types the file would build and refuses any
+outside ``TRUSTED_TYPES`` (plus what skops trusts by default: scikit-learn, numpy and scipy
+types) before building anything, then checks the format version and the library versions
+it was trained with. The shipped default is also checked against the sha256 pinned here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import tempfile
+from pathlib import Path
+from zipfile import ZIP_DEFLATED, BadZipFile
+
+from .config import TrainConfig
+from .core import Model
+from .errors import COMMAND, IncompatibleModelError, InputError, IntegrityError, ModelNotFoundError
+from ._pins import DEFAULT_SHA256
+from ._version import __version__
+
+FORMAT = "newsframe-bundle"
+FORMAT_VERSION = 1
+TRUSTED_TYPES: tuple[str, ...] = (
+    "model.features.Featurizer",
+    "model.vectorize.DocumentVectorizer",
+    "model.vectorize.SentenceVectorizer",
+)
+DEFAULT_PATH = Path(__file__).resolve().parent / "default" / "newsframe.skops"
+
+PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "skops")
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a bundle's arrays and estimators depend on."""
+    from importlib.metadata import version
+
+    out = {"newsframe": __version__, "python": platform.python_version()}
+    out.update({name: version(name) for name in PINNED_LIBRARIES})
+    return out
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def save_bundle(model: Model, path: str | os.PathLike) -> str:
+    """Write ``model`` to ``path`` atomically; record and return the file's sha256."""
+    import skops.io as sio
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    manifest = {k: v for k, v in model.manifest.items() if k != "sha256"}
+    manifest["versions"] = library_versions()
+    payload = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "manifest": manifest,
+        "config": model.config.to_dict(),
+        "calibration": dict(model.calibration),
+        "topic": model.topic_pipeline,
+        "frame": model.frame_pipeline,
+    }
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
+    os.close(fd)
+    try:
+        sio.dump(payload, tmp, compression=ZIP_DEFLATED, compresslevel=9)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    model.manifest.clear()
+    model.manifest.update(manifest, sha256=sha256_file(path))
+    return model.manifest["sha256"]
+
+
+def load_model(path: str | os.PathLike | None = None) -> Model:
+    """Load a bundle; the shipped default when ``path`` is None.
+
+    Raises
+    ------
+    ModelNotFoundError
+        Nothing at ``path``.
+    IntegrityError
+        Not a newsframe bundle, corrupt, holding untrusted types, or (the default) not the
+        file this release shipped.
+    IncompatibleModelError
+        Written by another bundle format or other library versions than the installed ones.
+
+    Examples
+    --------
+    >>> from model import load_model
+    >>> load_model().predict_topics(["The striker scored twice as the home side won the cup final."])
+    ['sport']
+    """
+    import skops.io as sio
+
+    default = path is None
+    path = Path(DEFAULT_PATH if default else path)
+    if not path.exists():
+        raise ModelNotFoundError(str(path))
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; expected a .skops model file.")
+    sha = sha256_file(path)
+    if default and sha != DEFAULT_SHA256:
+        raise IntegrityError(
+            f"The shipped default model {path} does not match its pinned sha256 "
+            f"(expected {DEFAULT_SHA256[:16]}..., found {sha[:16]}...). Reinstall newsframe."
+        )
+    try:
+        untrusted = set(sio.get_untrusted_types(file=path))
+    except (BadZipFile, KeyError, ValueError, OSError) as e:
+        raise IntegrityError(f"{path} is not a readable newsframe bundle ({e}).") from e
+    foreign = sorted(untrusted - set(TRUSTED_TYPES))
+    if foreign:
+        raise IntegrityError(
+            f"{path} would build types newsframe does not trust: {foreign}. "
+            "Only load bundles made by newsframe's train command."
+        )
+    try:
+        payload = sio.load(path, trusted=sorted(untrusted))
+    except Exception as e:  # skops raises many types for a damaged file; all mean the same
+        raise IntegrityError(f"{path} could not be read as a newsframe bundle ({type(e).__name__}: {e}).") from e
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise IntegrityError(f"{path} is a skops file but not a newsframe bundle.")
+    if payload.get("format_version") != FORMAT_VERSION:
+        raise IncompatibleModelError(
+            f"{path} has bundle format {payload.get('format_version')}; this newsframe reads format "
+            f"{FORMAT_VERSION}. Retrain it with: {COMMAND} train --out {path}"
+        )
+    manifest = payload["manifest"]
+    trained, installed = manifest.get("versions", {}), library_versions()
+    mismatched = [
+        f"{lib} {trained.get(lib)} (installed {installed[lib]})"
+        for lib in PINNED_LIBRARIES
+        if trained.get(lib) != installed[lib]
+    ]
+    if mismatched:
+        raise IncompatibleModelError(
+            f"{path} was trained with {', '.join(mismatched)}. Install the pinned versions "
+            f"(pip install -c constraints.txt -e .) or retrain with: {COMMAND} train --out {path}"
+        )
+    model = Model(
+        payload["topic"],
+        payload["frame"],
+        TrainConfig.from_dict(payload["config"], ignore_extra=True),
+        {**manifest, "sha256": sha},
+        payload.get("calibration"),
+    )
+    return model
+
+
+def ship_default(model: Model, log=None) -> Path:
+    """Make ``model`` the shipped default: held-out metrics, bundle, model card, pinned sha256."""
+    from .card import write_card
+    from .heldout import heldout_metrics
+
+    model.manifest["metrics"] = heldout_metrics(model, log)
+    sha = save_bundle(model, DEFAULT_PATH)
+    write_card(model, DEFAULT_PATH)
+    pins = Path(__file__).with_name("_pins.py")
+    pins.write_text(
+        '"""Written by ``python -m model train --ship``: the sha256 of the shipped default bundle."""\n\n'
+        f'DEFAULT_SHA256 = "{sha}"\n',
+        encoding="utf-8",
+    )
+    return DEFAULT_PATH

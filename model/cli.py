@@ -1,0 +1,264 @@
+"""``python -m model`` (also installed as ``newsframe``): thin commands over the public API.
+
+Exit codes: 0 success; 1 unexpected internal error; 2 bad command-line usage; 3 bad input
+file or argument; 4 model bundle missing, untrusted or incompatible; 5 bad training or
+evaluation data; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .errors import COMMAND, InputError, NewsframeError
+
+EXIT_CODES = """exit codes:
+  0  success
+  1  unexpected internal error (set NEWSFRAME_DEBUG=1 for the traceback)
+  2  bad command-line usage
+  3  bad input file or argument (missing, directory, empty, undecodable, missing column)
+  4  model bundle missing, untrusted, damaged or incompatible
+  5  bad training or evaluation data
+  130 interrupted"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code instead of raising."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except NewsframeError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # last resort: one line, never a traceback unless asked
+        if os.environ.get("NEWSFRAME_DEBUG"):
+            raise
+        print(f"internal error: {type(e).__name__}: {e} (set NEWSFRAME_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=COMMAND,
+        description="newsframe: IPTC topics and per-sentence claim frames for news text, with the evidence.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from ._version import __version__
+
+    parser.add_argument("--version", action="version", version=f"newsframe {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, func) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help, epilog=EXIT_CODES,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("analyze", "Analyze one text: topics, each sentence's frame, and the evidence.", _analyze)
+    p.add_argument("file", nargs="?", default="-", help="a UTF-8 text file, or - for standard input (default)")
+    p.add_argument("--json", action="store_true", help="print Analysis.to_dict() as JSON")
+    _model_option(p)
+
+    p = command("score", "Score every row of a CSV or JSONL file; writes all input columns plus the results.", _score)
+    p.add_argument("input", help="a .csv or .jsonl file with a header row")
+    p.add_argument("--out", required=True, help="output file (.csv or .jsonl, by extension)")
+    p.add_argument("--text-column", default="text", help="column holding the text (default: text)")
+    p.add_argument("--chunk-size", type=int, default=2000, help="rows per batch (default: 2000)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _model_option(p)
+
+    p = command("train", "Train a model from data/ and the named corpora, and save it.", _train)
+    p.add_argument("--topics", action="append", metavar="SPEC",
+                   help="topic corpus: a name in data/corpora.toml, a local file or hf:owner/name, "
+                        "with ?text=COL&label=COL&map=NAME (repeatable; default: the recipe)")
+    p.add_argument("--frames", action="append", metavar="SPEC", help="frame corpus, as --topics")
+    p.add_argument("--no-team-data", action="store_true", help="leave out the team's own data in data/")
+    p.add_argument("--config", help="a JSON file of TrainConfig settings")
+    p.add_argument("--out", help="where to write the .skops bundle")
+    p.add_argument("--ship", action="store_true",
+                   help="maintainers: write the shipped default (model/default/), its card, held-out metrics and pinned sha256")
+
+    p = command("evaluate", "Per-class precision/recall/F1, confusion matrix and calibration on a labelled file, "
+                "or --cross-corpus.", _evaluate)
+    p.add_argument("file", nargs="?", help="a .csv or .jsonl file with a text column and a topic or frame column")
+    p.add_argument("--cross-corpus", action="store_true",
+                   help="train on all corpora but one and test on the one left out, for every corpus (slow)")
+    p.add_argument("--sample", type=int, help="with --cross-corpus: rows per label per training corpus (quick run)")
+    p.add_argument("--task", choices=["topics", "frames"], help="default: 'topics' if a topic column exists, else 'frames'")
+    p.add_argument("--text-column", default="text")
+    p.add_argument("--label-column", help="default: topic (topics) or frame (frames)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    _model_option(p)
+
+    p = command("info", "Labels, training data, versions, metrics and the bundle's sha256.", _info)
+    p.add_argument("--json", action="store_true")
+    _model_option(p)
+    return parser
+
+
+def _model_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="PATH", help="a .skops bundle (default: the shipped model)")
+
+
+def _load(args):
+    from .bundle import load_model
+
+    return load_model(args.model)
+
+
+def _analyze(args) -> int:
+    from .files import read_text
+
+    text = sys.stdin.read() if args.file == "-" else read_text(args.file)
+    analysis = _load(args).analyze(text)
+    if args.json:
+        print(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_analysis(analysis, text))
+    return 0
+
+
+def render_analysis(analysis, text: str) -> str:
+    """The human-readable form of an ``Analysis``."""
+    from .labels import TOPIC_NAMES
+
+    lines = [f"Topic: {TOPIC_NAMES[analysis.topic]} ({analysis.topic}, {analysis.topics[0].probability:.2f})"]
+    lines += [f"  then {t.label} {t.probability:.2f}" for t in analysis.topics[1:3]]
+    if analysis.also:
+        lines.append("  also: " + ", ".join(f"{t.label} ({t.probability:.2f})" for t in analysis.also))
+    if analysis.uncertain:
+        lines.append("  (uncertain: no topic is clearly ahead)")
+    lines += [f"warning: {w}" for w in analysis.warnings]
+    words = ", ".join(text[s.start:s.end] for s in analysis.topic_evidence[:8])
+    if words:
+        lines.append(f"  because of: {words}")
+    counts = analysis.frame_counts()
+    lines += ["", "Frames: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v), ""]
+    for s in analysis.sentences:
+        cue = ", ".join(text[e.start:e.end] for e in s.evidence[:3])
+        lines.append(f"[{s.frame:<12} {s.probs[s.frame]:.2f}] {' '.join(s.text.split())}")
+        if cue and s.frame != "neutral":
+            lines.append(f"{'':16}evidence: {cue}")
+    return "\n".join(lines)
+
+
+def _score(args) -> int:
+    from .batch import score_file
+
+    model = _load(args)
+    n = score_file(model, args.input, args.out, text_column=args.text_column,
+                   chunk_size=args.chunk_size, progress=not args.quiet)
+    print(f"scored {n['rows']} rows ({n['errors']} with an error) -> {args.out}", file=sys.stderr)
+    return 0
+
+
+def _train(args) -> int:
+    from dataclasses import replace
+
+    from .config import TrainConfig
+    from .train import train
+
+    config = TrainConfig()
+    if args.config:
+        from .files import read_text
+
+        try:
+            config = TrainConfig.from_dict(json.loads(read_text(args.config)))
+        except (json.JSONDecodeError, ValueError, TypeError) as e:
+            raise InputError(f"{args.config}: not a valid TrainConfig JSON ({e}).") from e
+    if args.topics:
+        config = replace(config, topic_corpora=tuple(args.topics))
+    if args.frames:
+        config = replace(config, frame_corpora=tuple(args.frames))
+    if args.no_team_data:
+        config = replace(config, team_data=False)
+    if not args.out and not args.ship:
+        raise InputError(f"train needs --out PATH (for example: {COMMAND} train --out my-model.skops).")
+    t0 = time.perf_counter()
+    model = train(config)
+    if args.ship:
+        from .bundle import ship_default
+
+        out = ship_default(model, log=sys.stderr)
+    else:
+        out = Path(args.out)
+        model.save(out)
+    size = out.stat().st_size / 1e6
+    print(f"saved {out} ({size:.1f} MB, sha256 {model.manifest['sha256']}) in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    return 0
+
+
+def _evaluate(args) -> int:
+    from .evaluate import evaluate, format_report
+    from .files import iter_table
+
+    import pandas as pd
+
+    if args.cross_corpus:
+        return _cross_corpus(args)
+    if not args.file:
+        raise InputError(f"evaluate needs a labelled FILE or --cross-corpus (see: {COMMAND} evaluate --help).")
+
+    frame = pd.concat(list(iter_table(args.file)), ignore_index=True)
+    task = args.task or ("topics" if "topic" in frame.columns else "frames")
+    label_col = args.label_column or ("topic" if task == "topics" else "frame")
+    missing = [c for c in (args.text_column, label_col) if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{args.file} needs columns {[args.text_column, label_col]}; found {list(frame.columns)}. "
+            "Pass --text-column/--label-column."
+        )
+    result = evaluate(_load(args), frame[args.text_column].tolist(), frame[label_col].tolist(), task)
+    print(json.dumps(result, indent=2) if args.json else format_report(result))
+    return 0
+
+
+def _cross_corpus(args) -> int:
+    from .crosscorpus import cross_corpus, format_table
+
+    tasks = [args.task] if args.task else ["topics", "frames"]
+    results = {t: cross_corpus(t, sample=args.sample, log=None if args.json else sys.stderr) for t in tasks}
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print("\n\n".join(format_table(t, r) for t, r in results.items()))
+    return 0
+
+
+def _info(args) -> int:
+    from .labels import FRAME_DEFINITIONS, TOPIC_NAMES
+
+    model = _load(args)
+    info = {
+        "sha256": model.manifest.get("sha256"),
+        "versions": model.manifest.get("versions", {}),
+        "config": model.config.to_dict(),
+        "calibration": model.calibration,
+        "training_data": model.manifest.get("training_data", {}),
+        "metrics": model.manifest.get("metrics", {}),
+        "topics": TOPIC_NAMES,
+        "frames": FRAME_DEFINITIONS,
+    }
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    print(f"newsframe model {info['sha256']}")
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
+    print(f"topics ({len(TOPIC_NAMES)}): " + ", ".join(TOPIC_NAMES))
+    print(f"frames ({len(FRAME_DEFINITIONS)}): " + ", ".join(FRAME_DEFINITIONS))
+    for task, data in info["training_data"].items():
+        print(f"training data, {task}: " + ", ".join(f"{k} ({v})" for k, v in data.get("sources", {}).items()))
+    for name, figures in info["metrics"].items():
+        print(f"metrics, {name}: accuracy {figures.get('accuracy')}, macro-F1 {figures.get('macro_f1')} (n={figures.get('n')})")
+    return 0

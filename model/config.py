@@ -1,0 +1,74 @@
+"""``TrainConfig``: every training setting in one place; saved inside the bundle."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+DEFAULT_TOPIC_CORPORA = ("huffpost", "nyt_cap", "ag_news", "20newsgroups")
+DEFAULT_FRAME_CORPORA = ("polnear_frames", "polnear_neutral", "hedge")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Settings for ``train``.
+
+    Corpora are names from ``data/corpora.toml``, local files or ``hf:owner/name`` specs
+    (see ``model.corpora``); they are read from ``NEWSFRAME_DATA_DIR`` and skipped with a
+    warning where absent. The team's own labelled text in ``data/`` is always used when
+    ``team_data`` is true, with ``team_weight`` as its sample weight.
+    """
+
+    topic_corpora: tuple[str, ...] = DEFAULT_TOPIC_CORPORA
+    frame_corpora: tuple[str, ...] = DEFAULT_FRAME_CORPORA
+    team_data: bool = True
+    team_weight: float = 2.0
+    max_rows_per_label: int = 2500
+    topic_n_features: int = 2**17
+    frame_n_features: int = 2**18
+    frame_cue_features: int = 2**12
+    frame_cue_value: float = 0.5
+    topic_ngram_max: int = 2
+    frame_ngram_max: int = 3
+    topic_C: float = 8.0
+    frame_C: float = 8.0
+    max_iter: int = 300
+    also_threshold: float = 0.2
+    uncertain_threshold: float = 0.35
+    random_state: int = 0
+
+    def __post_init__(self):
+        for name in ("topic_corpora", "frame_corpora"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, (value,))
+            else:
+                object.__setattr__(self, name, tuple(value))
+        for name in ("topic_n_features", "frame_n_features"):
+            n = getattr(self, name)
+            if n < 2**10 or n & (n - 1):
+                raise ValueError(f"{name} must be a power of two >= 1024; got {n}.")
+        if self.frame_cue_features < 0 or self.frame_cue_features & (self.frame_cue_features - 1):
+            raise ValueError(f"frame_cue_features must be 0 or a power of two; got {self.frame_cue_features}.")
+        for name in ("topic_ngram_max", "frame_ngram_max"):
+            if not 1 <= getattr(self, name) <= 4:
+                raise ValueError(f"{name} must be between 1 and 4; got {getattr(self, name)}.")
+        for name in ("topic_C", "frame_C", "team_weight", "frame_cue_value"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive; got {getattr(self, name)}.")
+        for name in ("also_threshold", "uncertain_threshold"):
+            if not 0 < getattr(self, name) < 1:
+                raise ValueError(f"{name} must be between 0 and 1; got {getattr(self, name)}.")
+        if self.max_rows_per_label < 1:
+            raise ValueError(f"max_rows_per_label must be >= 1; got {self.max_rows_per_label}.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], ignore_extra: bool = False) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        extra = sorted(set(data) - known)
+        if extra and not ignore_extra:
+            raise ValueError(f"Unknown TrainConfig keys {extra}; known keys are {sorted(known)}.")
+        return cls(**{k: v for k, v in data.items() if k in known})

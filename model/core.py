@@ -1,0 +1,275 @@
+"""``Model``: the two linear heads (topics, frames) and everything that reads them.
+
+``analyze`` is the one-text path with explanations; ``score`` is the batch path the CLI, the
+app and distributed workers share; ``predict_topics``/``predict_frames`` are the plain
+scikit-learn-style predictions. All three use the same vectors, so they always agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from .config import TrainConfig
+from .domain import out_of_domain
+from .explain import as_spans, token_weights, top_evidence
+from .labels import FRAMES, TOPICS
+from .results import Analysis, DocScore, Explanation, SentenceFrame, TopicScore
+from .segment import split_sentences
+from .vectorize import pooling_matrix
+
+MAX_CHARS = 100_000
+"""The length cap: longer texts are cut here, analysed, and flagged ``truncated``."""
+
+FRAME_EVIDENCE = 6
+TOPIC_EVIDENCE = 12
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class _Head:
+    """One fitted pipeline seen through the label order newsframe publishes."""
+
+    def __init__(self, pipeline: Pipeline, labels: tuple[str, ...], temperature: float = 1.0):
+        self.pipeline = pipeline
+        self.vec = pipeline.named_steps["vec"]
+        self.clf = pipeline.named_steps["clf"]
+        self.labels = labels
+        self.temperature = temperature
+        classes = list(self.clf.classes_)
+        # Column of each published label in the classifier, or -1 if training never saw it.
+        self.index = np.array([classes.index(lab) if lab in classes else -1 for lab in labels])
+
+    def proba(self, X) -> np.ndarray:
+        """Softmax over the labels the head was trained on; unseen labels get probability 0."""
+        p = _softmax(np.atleast_2d(self.clf.decision_function(X)) / self.temperature)
+        out = np.zeros((X.shape[0], len(self.labels)))
+        seen = self.index >= 0
+        out[:, seen] = p[:, self.index[seen]]
+        return out
+
+    def coef(self, label: str) -> tuple[np.ndarray, float]:
+        col = int(self.index[self.labels.index(label)])
+        if col < 0:
+            return np.zeros(self.clf.coef_.shape[1]), float("-inf")
+        return self.clf.coef_[col], float(self.clf.intercept_[col])
+
+
+class Model:
+    """A trained newsframe model: topic head, frame head, config and manifest.
+
+    Get one with ``load_model()`` (the shipped default) or ``train(...)``.
+
+    Examples
+    --------
+    >>> from model import load_model
+    >>> m = load_model()
+    >>> m.predict_frames(["The minister denied the allegations."])
+    ['denial']
+    """
+
+    def __init__(
+        self,
+        topic_pipeline: Pipeline,
+        frame_pipeline: Pipeline,
+        config: TrainConfig | None = None,
+        manifest: dict[str, Any] | None = None,
+        calibration: dict[str, float] | None = None,
+    ):
+        self.config = config or TrainConfig()
+        self.manifest = dict(manifest or {})
+        self.calibration = {"topic": 1.0, "frame": 1.0, **(calibration or {})}
+        self._topic = _Head(topic_pipeline, TOPICS, self.calibration["topic"])
+        self._frame = _Head(frame_pipeline, FRAMES, self.calibration["frame"])
+
+    @property
+    def topic_pipeline(self) -> Pipeline:
+        return self._topic.pipeline
+
+    @property
+    def frame_pipeline(self) -> Pipeline:
+        return self._frame.pipeline
+
+    def __repr__(self) -> str:
+        sha = self.manifest.get("sha256", "unsaved")
+        return f"<newsframe Model {sha[:12]} topics={len(TOPICS)} frames={len(FRAMES)}>"
+
+    # ---- plain predictions -------------------------------------------------------------
+    def predict_topic_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Topic probabilities, one row per text, columns in ``TOPICS`` order."""
+        segmented = [self._segment(t)[2] for t in texts]
+        return self._topic.proba(self._topic.vec.transform_segmented(segmented))
+
+    def predict_topics(self, texts: Sequence[str]) -> list[str]:
+        """The top topic of each text (the same label ``analyze`` puts first)."""
+        return [TOPICS[i] for i in self.predict_topic_proba(texts).argmax(axis=1)]
+
+    def predict_frame_proba(self, sentences: Sequence[str]) -> np.ndarray:
+        """Frame probabilities, one row per string (each read as one sentence), ``FRAMES`` order."""
+        return self._frame.proba(self._frame.vec.transform_sentences(list(sentences)))
+
+    def predict_frames(self, sentences: Sequence[str]) -> list[str]:
+        """The frame of each string, each read as one standalone sentence."""
+        return [FRAMES[i] for i in self.predict_frame_proba(sentences).argmax(axis=1)]
+
+    # ---- one text, explained -----------------------------------------------------------
+    def analyze(self, text: str) -> Analysis:
+        """Topics, per-sentence frames and the evidence for both, offsets into ``text``.
+
+        Examples
+        --------
+        >>> from model import load_model
+        >>> load_model().analyze("The club denied the report. Talks may resume.").sentences[0].frame
+        'denial'
+        """
+        if not isinstance(text, str):
+            from .errors import InputError
+
+            raise InputError(f"analyze() expects a str; got {type(text).__name__}.")
+        body, spans, sentences = self._segment(text)
+        Xt = self._topic.vec.transform_sentences(sentences)
+        Xf = self._frame.vec.transform_sentences(sentences)
+        topic_p = self._topic.proba(pooling_matrix([len(sentences)]) @ Xt)[0]
+        frame_p = self._frame.proba(Xf) if sentences else np.zeros((0, len(FRAMES)))
+
+        order = np.argsort(-topic_p, kind="stable")
+        topics = tuple(TopicScore(TOPICS[i], float(topic_p[i])) for i in order)
+        top = topics[0].label
+        t_coef, _ = self._topic.coef(top)
+        scale = 1.0 / max(len(sentences), 1)
+
+        topic_weights: dict[tuple[int, int], float] = {}
+        frames = []
+        for i, ((start, end), sent) in enumerate(zip(spans, sentences)):
+            before = sum(topic_weights.values())
+            token_weights(self._topic.vec, Xt[i], t_coef, sent, start, scale, into=topic_weights)
+            k = int(frame_p[i].argmax())
+            f_coef, _ = self._frame.coef(FRAMES[k])
+            f_weights = token_weights(self._frame.vec, Xf[i], f_coef, sent, start)
+            frames.append(
+                SentenceFrame(
+                    start=start,
+                    end=end,
+                    text=sent,
+                    frame=FRAMES[k],
+                    probs={f: float(p) for f, p in zip(FRAMES, frame_p[i])},
+                    evidence=top_evidence(f_weights, FRAME_EVIDENCE),
+                    topic_weight=round(sum(topic_weights.values()) - before, 6),
+                )
+            )
+        return Analysis(
+            topics=topics,
+            sentences=tuple(frames),
+            topic_evidence=top_evidence(topic_weights, TOPIC_EVIDENCE),
+            also=self._also(topics),
+            uncertain=topics[0].probability < self.config.uncertain_threshold,
+            truncated=len(body) < len(text),
+            max_chars=MAX_CHARS,
+            warnings=self._warnings(text, body),
+            out_of_domain=bool(out_of_domain(body)),
+        )
+
+    def explain_frame(self, sentence: str, label: str | None = None) -> Explanation:
+        """Every token's exact contribution to one frame's score for a standalone sentence."""
+        X = self._frame.vec.transform_sentences([sentence])
+        label = label or FRAMES[int(self._frame.proba(X)[0].argmax())]
+        coef, intercept = self._frame.coef(label)
+        weights = token_weights(self._frame.vec, X[0], coef, sentence)
+        score = float(self._frame.clf.decision_function(X)[0][self._frame.index[FRAMES.index(label)]])
+        return Explanation(label, score, intercept, as_spans(weights))
+
+    def explain_topic(self, text: str, label: str | None = None) -> Explanation:
+        """Every token's exact contribution to one topic's score for a whole text."""
+        _, spans, sentences = self._segment(text)
+        X = self._topic.vec.transform_sentences(sentences)
+        pooled = pooling_matrix([len(sentences)]) @ X
+        label = label or TOPICS[int(self._topic.proba(pooled)[0].argmax())]
+        coef, intercept = self._topic.coef(label)
+        weights: dict[tuple[int, int], float] = {}
+        scale = 1.0 / max(len(sentences), 1)
+        for i, ((start, _), sent) in enumerate(zip(spans, sentences)):
+            token_weights(self._topic.vec, X[i], coef, sent, start, scale, into=weights)
+        col = self._topic.index[TOPICS.index(label)]
+        score = float(self._topic.clf.decision_function(pooled)[0][col])
+        return Explanation(label, score, intercept, as_spans(weights))
+
+    # ---- batch -------------------------------------------------------------------------
+    def score(self, texts: Sequence[Any]) -> list[DocScore]:
+        """One ``DocScore`` per input, in order; blank or non-text inputs carry ``error``."""
+        results: list[DocScore | None] = [None] * len(texts)
+        docs, where = [], []
+        for i, t in enumerate(texts):
+            reason = _unscorable(t)
+            if reason:
+                results[i] = DocScore(error=reason)
+            else:
+                where.append(i)
+                docs.append(self._segment(t))
+        if docs:
+            flat = [s for _, _, sents in docs for s in sents]
+            lengths = [len(sents) for _, _, sents in docs]
+            topic_p = self._topic.proba(
+                pooling_matrix(lengths) @ self._topic.vec.transform_sentences(flat)
+            )
+            frame_idx = self._frame.proba(self._frame.vec.transform_sentences(flat)).argmax(axis=1)
+            owner = np.repeat(np.arange(len(docs)), lengths)
+            counts = np.zeros((len(docs), len(FRAMES)), dtype=int)
+            np.add.at(counts, (owner, frame_idx), 1)
+            for j, i in enumerate(where):
+                order = np.argsort(-topic_p[j], kind="stable")
+                ranked = tuple(TopicScore(TOPICS[k], float(topic_p[j, k])) for k in order)
+                results[i] = DocScore(
+                    topic=ranked[0].label,
+                    topic_prob=ranked[0].probability,
+                    topics_also=tuple(t.label for t in self._also(ranked)),
+                    n_sentences=lengths[j],
+                    frame_counts=dict(zip(FRAMES, counts[j].tolist())),
+                    truncated=len(docs[j][0]) < len(texts[i]),
+                )
+        return results  # type: ignore[return-value]
+
+    # ---- persistence -------------------------------------------------------------------
+    def save(self, path) -> str:
+        """Write the bundle to ``path``; returns its sha256 (also stored in ``manifest``)."""
+        from .bundle import save_bundle
+
+        return save_bundle(self, path)
+
+    # ---- helpers -----------------------------------------------------------------------
+    @staticmethod
+    def _segment(text: str) -> tuple[str, list[tuple[int, int]], list[str]]:
+        body = text[:MAX_CHARS]
+        spans = split_sentences(body)
+        return body, spans, [body[s:e] for s, e in spans]
+
+    def _also(self, topics: tuple[TopicScore, ...]) -> tuple[TopicScore, ...]:
+        return tuple(t for t in topics[1:] if t.probability >= self.config.also_threshold)
+
+    @staticmethod
+    def _warnings(text: str, body: str) -> tuple[str, ...]:
+        out = []
+        if len(body) < len(text):
+            out.append(f"Text truncated: analysed the first {MAX_CHARS:,} of {len(text):,} characters.")
+        reason = out_of_domain(body)
+        if reason:
+            out.append(f"Out of domain: {reason}; the model was trained on English news, so treat these results with care.")
+        return tuple(out)
+
+
+def _unscorable(value: Any) -> str:
+    """Why a batch cell cannot be scored ('' when it can)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "missing text"
+    if not isinstance(value, str):
+        return f"not text ({type(value).__name__})"
+    if not value.strip():
+        return "blank text"
+    return ""

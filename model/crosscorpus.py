@@ -1,0 +1,124 @@
+"""``evaluate --cross-corpus``: train on all corpora but one, test on the one left out.
+
+Each corpus is also scored in-domain (train on the others plus 80% of it, test on its other
+20%), so the price of a domain shift is visible beside each figure. Corpora that are never
+trained on (Emergent, RumourEval) and the team's development set are scored by a model trained
+on everything.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .config import TrainConfig
+from .corpora import Labelled, dev_set, load_corpus, parse_spec, team_data
+from .evaluate import metrics
+from .labels import FRAMES, TOPICS
+from .train import frame_pipeline, topic_pipeline
+
+GROUPS = {
+    "topics": {"huffpost": ("huffpost",), "nyt_cap": ("nyt_cap",), "ag_news": ("ag_news",), "20newsgroups": ("20newsgroups",)},
+    "frames": {"polnear": ("polnear_frames", "polnear_neutral"), "hedge": ("hedge",)},
+}
+EVAL_ONLY = {"topics": (), "frames": ("emergent", "rumoureval")}
+TEAM = "team (data/)"
+
+
+def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | None = None,
+                 test_cap: int = 300, log=None) -> dict[str, Any]:
+    """Figures per left-out corpus: ``{corpus: {"cross": metrics, "in_domain": metrics}}``.
+
+    ``sample`` caps rows per label in every training corpus (for a quick run); ``test_cap``
+    caps rows per label in every test set, so each label weighs about the same.
+    """
+    config = config or TrainConfig()
+    cap = sample or config.max_rows_per_label
+    groups: dict[str, Labelled] = {}
+    for name, specs in GROUPS[task].items():
+        parts = [parse_spec(s, task) for s in specs]
+        if all(Path(p.source).exists() for p in parts):
+            groups[name] = sum((load_corpus(p, cap, config.random_state) for p in parts), Labelled())
+    team = team_data(task, config.team_weight)
+    if len(team):
+        groups[TEAM] = team
+    labels = TOPICS if task == "topics" else FRAMES
+    factory = topic_pipeline if task == "topics" else frame_pipeline
+    rng = random.Random(config.random_state)
+
+    def fit(data: Labelled):
+        return factory(config).fit(list(data.texts), list(data.labels), clf__sample_weight=np.asarray(data.weights))
+
+    def score(pipe, data: Labelled) -> dict[str, Any]:
+        data = _cap(data, test_cap, rng)
+        raw = pipe.predict_proba(list(data.texts))
+        proba = np.zeros((len(data), len(labels)))
+        for j, cls in enumerate(pipe.named_steps["clf"].classes_):
+            proba[:, labels.index(cls)] = raw[:, j]
+        return metrics(list(data.labels), proba, labels)
+
+    out: dict[str, Any] = {}
+    for name, held in groups.items():
+        others = sum((g for n, g in groups.items() if n != name), Labelled())
+        if len(set(others.labels)) < 3:
+            continue
+        train_part, test_part = _split(held, 0.8, rng)
+        out[name] = {"cross": score(fit(others), held), "in_domain": score(fit(others + train_part), test_part)}
+        _say(log, name, out[name])
+    everything = sum(groups.values(), Labelled())
+    extra = {n: load_corpus(parse_spec(n, task), None) for n in EVAL_ONLY[task] if Path(parse_spec(n, task).source).exists()}
+    dev = dev_set(task)
+    if len(dev):
+        extra["dev set (team-labelled)"] = dev
+    if extra and len(set(everything.labels)) >= 3:
+        full = fit(everything)
+        for name, data in extra.items():
+            out[name] = {"cross": score(full, data), "in_domain": None}
+            _say(log, name, out[name])
+    return out
+
+
+def format_table(task: str, result: dict[str, Any]) -> str:
+    lines = [f"{task}: left-out corpus        cross acc / macro-F1 / ECE     in-domain acc / macro-F1",]
+    for name, r in result.items():
+        c, i = r["cross"], r["in_domain"]
+        right = f"{i['accuracy']:.3f} / {i['macro_f1']:.3f}" if i else "(never trained on)"
+        lines.append(f"  {name:<26} {c['accuracy']:.3f} / {c['macro_f1']:.3f} / {c['ece']:.3f}  (n={c['n']:>5})   {right}")
+    return "\n".join(lines)
+
+
+def _cap(data: Labelled, cap: int, rng: random.Random) -> Labelled:
+    order = list(range(len(data)))
+    rng.shuffle(order)
+    seen: dict[str, int] = {}
+    keep = []
+    for i in order:
+        lab = data.labels[i]
+        if seen.get(lab, 0) < cap:
+            seen[lab] = seen.get(lab, 0) + 1
+            keep.append(i)
+    keep.sort()
+    return Labelled(tuple(data.texts[i] for i in keep), tuple(data.labels[i] for i in keep),
+                    tuple(data.weights[i] for i in keep), data.sources)
+
+
+def _split(data: Labelled, share: float, rng: random.Random) -> tuple[Labelled, Labelled]:
+    order = list(range(len(data)))
+    rng.shuffle(order)
+    cut = int(len(order) * share)
+
+    def pick(ids):
+        ids = sorted(ids)
+        return Labelled(tuple(data.texts[i] for i in ids), tuple(data.labels[i] for i in ids),
+                        tuple(data.weights[i] for i in ids), data.sources)
+
+    return pick(order[:cut]), pick(order[cut:])
+
+
+def _say(log, name: str, r: dict[str, Any]) -> None:
+    if log is not None:
+        c = r["cross"]
+        print(f"{name}: cross accuracy {c['accuracy']:.3f}, macro-F1 {c['macro_f1']:.3f} (n={c['n']})", file=log, flush=True)

@@ -1,0 +1,132 @@
+"""``train``: fit the topic and frame heads from the team's data and the named corpora."""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from .config import TrainConfig
+from .core import Model
+from .corpora import Labelled, load_corpus, parse_spec, team_data
+from .errors import DataError
+from .features import Featurizer
+from .vectorize import DocumentVectorizer, SentenceVectorizer
+
+MIN_CLASSES = 3
+
+
+def topic_pipeline(config: TrainConfig) -> Pipeline:
+    """Unfitted topic head: pooled sentence tf-idf of word n-grams and stems, softmax regression."""
+    return Pipeline(
+        [
+            ("vec", DocumentVectorizer(Featurizer(ngram_max=config.topic_ngram_max), config.topic_n_features)),
+            ("clf", _classifier(config.topic_C, config)),
+        ]
+    )
+
+
+def frame_pipeline(config: TrainConfig) -> Pipeline:
+    """Unfitted frame head: sentence tf-idf of n-grams, stems and cue features, softmax regression."""
+    return Pipeline(
+        [
+            (
+                "vec",
+                SentenceVectorizer(
+                    Featurizer(ngram_max=config.frame_ngram_max, cues=True),
+                    config.frame_n_features,
+                    config.frame_cue_features,
+                    config.frame_cue_value,
+                ),
+            ),
+            ("clf", _classifier(config.frame_C, config)),
+        ]
+    )
+
+
+def _classifier(C: float, config: TrainConfig) -> LogisticRegression:
+    # Multinomial (softmax) regression with lbfgs: one probability vector over all classes.
+    return LogisticRegression(
+        C=C, max_iter=config.max_iter, class_weight="balanced", random_state=config.random_state
+    )
+
+
+def gather(task: str, config: TrainConfig, log=None) -> Labelled:
+    """The team's data for ``task`` plus every corpus the config names that is present."""
+    data = team_data(task, config.team_weight) if config.team_data else Labelled()
+    for spec_text in getattr(config, f"{'topic' if task == 'topics' else 'frame'}_corpora"):
+        spec = parse_spec(spec_text, task)
+        if not spec.is_hub and not Path(spec.source).exists():
+            _say(log, f"skipping corpus {spec.name!r}: {spec.source} is absent (set NEWSFRAME_DATA_DIR)")
+            continue
+        part = load_corpus(spec, config.max_rows_per_label, config.random_state)
+        _say(log, f"{task}: {spec.name} -> {len(part)} rows")
+        data = data + part
+    return data
+
+
+def train(
+    config: TrainConfig | None = None,
+    *,
+    topics: Labelled | None = None,
+    frames: Labelled | None = None,
+    log=sys.stderr,
+) -> Model:
+    """Fit both heads and return a ``Model``.
+
+    Parameters
+    ----------
+    config : TrainConfig, default=None
+        All settings; ``TrainConfig()`` when None.
+    topics, frames : Labelled, default=None
+        Explicit training data; when None it is gathered from ``data/`` and the corpora
+        the config names (``gather``).
+    log : file-like or None
+        Where progress lines go; None for silence.
+    """
+    config = config or TrainConfig()
+    topics = gather("topics", config, log) if topics is None else topics
+    frames = gather("frames", config, log) if frames is None else frames
+    heads = {}
+    for task, data, factory in (("topics", topics, topic_pipeline), ("frames", frames, frame_pipeline)):
+        counts = Counter(data.labels)
+        if len(counts) < MIN_CLASSES:
+            raise DataError(
+                f"Training the {task} head needs at least {MIN_CLASSES} labels; found {dict(counts)}. "
+                "Add data in data/ or name more corpora."
+            )
+        t0 = time.perf_counter()
+        pipe = factory(config)
+        weights = np.asarray(data.weights or (1.0,) * len(data), dtype=float)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*lbfgs failed to converge.*")
+            pipe.fit(list(data.texts), list(data.labels), clf__sample_weight=weights)
+        _compact(pipe)
+        heads[task] = pipe
+        _say(log, f"{task}: fitted on {len(data)} rows, {len(counts)} labels in {time.perf_counter() - t0:.1f}s")
+    manifest = {
+        "training_data": {
+            "topics": {"sources": topics.sources, "labels": dict(Counter(topics.labels))},
+            "frames": {"sources": frames.sources, "labels": dict(Counter(frames.labels))},
+        }
+    }
+    return Model(heads["topics"], heads["frames"], config, manifest)
+
+
+def _compact(pipe: Pipeline) -> None:
+    """Store coefficients and idf as float32: half the bundle, no change to any label."""
+    clf = pipe.named_steps["clf"]
+    clf.coef_ = clf.coef_.astype(np.float32)
+    tfidf = pipe.named_steps["vec"].tfidf_
+    tfidf.idf_ = tfidf.idf_.astype(np.float32)
+
+
+def _say(log, message: str) -> None:
+    if log is not None:
+        print(message, file=log, flush=True)

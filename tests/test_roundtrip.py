@@ -1,0 +1,75 @@
+"""Train on a tiny inline set, save, reload: same answers (spaCy's overfit-and-reload test)."""
+
+import pytest
+
+from model import DataError, FRAMES, TrainConfig, load_model, train
+from model.corpora import Labelled
+
+from conftest import TINY_FRAMES, TINY_TOPICS
+
+
+def test_tiny_model_learns_its_training_data(tiny_model):
+    texts = [t for t, _ in TINY_FRAMES]
+    predicted = tiny_model.predict_frames(texts)
+    accuracy = sum(p == g for p, (_, g) in zip(predicted, TINY_FRAMES)) / len(texts)
+    assert accuracy >= 0.9
+    topics = tiny_model.predict_topics([t for t, _ in TINY_TOPICS])
+    assert topics == [g for _, g in TINY_TOPICS]
+
+
+def test_save_load_gives_the_same_predictions_and_spans(tiny_model, tmp_path):
+    path = tmp_path / "tiny.skops"
+    sha = tiny_model.save(path)
+    loaded = load_model(path)
+    assert loaded.manifest["sha256"] == sha
+    assert loaded.config == tiny_model.config
+    texts = [t for t, _ in TINY_FRAMES] + ["Something else entirely. It may rain."]
+    assert loaded.predict_frames(texts) == tiny_model.predict_frames(texts)
+    assert loaded.predict_topics(texts) == tiny_model.predict_topics(texts)
+    doc = " ".join(texts)
+    assert loaded.analyze(doc) == tiny_model.analyze(doc)
+    assert [s.to_row() for s in loaded.score(texts)] == [s.to_row() for s in tiny_model.score(texts)]
+
+
+def test_unseen_topics_get_zero_probability_but_are_listed(tiny_model):
+    a = tiny_model.analyze("The striker scored.")
+    assert len(a.topics) == 17
+    assert {t.label for t in a.topics if t.probability == 0} == set(a.topics[i].label for i in range(4, 17))
+
+
+def test_training_is_deterministic(tiny_model):
+    again = train(
+        tiny_model.config,
+        topics=Labelled(tuple(t for t, _ in TINY_TOPICS), tuple(l for _, l in TINY_TOPICS), (1.0,) * len(TINY_TOPICS)),
+        frames=Labelled(tuple(t for t, _ in TINY_FRAMES), tuple(l for _, l in TINY_FRAMES), (1.0,) * len(TINY_FRAMES)),
+        log=None,
+    )
+    text = "The minister denied it. Rain may fall."
+    assert again.analyze(text) == tiny_model.analyze(text)
+
+
+def test_training_with_too_few_labels_says_what_is_missing():
+    data = Labelled(("a b", "c d"), ("denial", "neutral"), (1.0, 1.0))
+    with pytest.raises(DataError, match="at least 3 labels"):
+        train(TrainConfig(), topics=data, frames=data, log=None)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"topic_n_features": 1000}, "power of two"),
+        ({"frame_C": 0}, "frame_C must be positive"),
+        ({"also_threshold": 1.5}, "between 0 and 1"),
+    ],
+)
+def test_config_checks_its_values(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**kwargs)
+
+
+def test_config_round_trips_through_dict():
+    config = TrainConfig(frame_C=2.5, topic_corpora=("ag_news",))
+    assert TrainConfig.from_dict(config.to_dict()) == config
+    with pytest.raises(ValueError, match="Unknown TrainConfig keys"):
+        TrainConfig.from_dict({"nope": 1})
+    assert FRAMES[0] == "allegation"
