@@ -237,26 +237,15 @@ def _cross_corpus(args) -> int:
 
 
 def _info(args) -> int:
-    from .labels import FRAME_DEFINITIONS, TOPIC_NAMES
-
     model = _load(args)
-    info = {
-        "sha256": model.manifest.get("sha256"),
-        "versions": model.manifest.get("versions", {}),
-        "config": model.config.to_dict(),
-        "calibration": model.calibration,
-        "training_data": model.manifest.get("training_data", {}),
-        "metrics": model.manifest.get("metrics", {}),
-        "topics": TOPIC_NAMES,
-        "frames": FRAME_DEFINITIONS,
-    }
+    info = model.info()
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
     print(f"newsframe model {info['sha256']}")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
-    print(f"topics ({len(TOPIC_NAMES)}): " + ", ".join(TOPIC_NAMES))
-    print(f"frames ({len(FRAME_DEFINITIONS)}): " + ", ".join(FRAME_DEFINITIONS))
+    print(f"topics ({len(info['topics'])}): " + ", ".join(info["topics"]))
+    print(f"frames ({len(info['frames'])}): " + ", ".join(info["frames"]))
     for task, data in info["training_data"].items():
         print(f"training data, {task}: " + ", ".join(f"{k} ({v})" for k, v in data.get("sources", {}).items()))
     for name, figures in info["metrics"].items():

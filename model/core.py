@@ -236,6 +236,29 @@ class Model:
                 )
         return results  # type: ignore[return-value]
 
+    # ---- description -------------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        """Labels, training data, versions, metrics, config and the bundle's sha256 (JSON-ready)."""
+        from .labels import FRAME_DEFINITIONS, TOPIC_DEFINITIONS
+
+        return {
+            "sha256": self.manifest.get("sha256"),
+            "versions": self.manifest.get("versions", {}),
+            "config": self.config.to_dict(),
+            "calibration": dict(self.calibration),
+            "training_data": self.manifest.get("training_data", {}),
+            "metrics": self.manifest.get("metrics", {}),
+            "topics": dict(TOPIC_DEFINITIONS),
+            "frames": dict(FRAME_DEFINITIONS),
+            "max_chars": MAX_CHARS,
+        }
+
+    def model_card(self) -> str:
+        """The model card as Markdown: labels, training data and terms, metrics, versions, hash."""
+        from .card import render_card
+
+        return render_card(self)
+
     # ---- persistence -------------------------------------------------------------------
     def save(self, path) -> str:
         """Write the bundle to ``path``; returns its sha256 (also stored in ``manifest``)."""

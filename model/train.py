@@ -76,6 +76,8 @@ def train(
     *,
     topics: Labelled | None = None,
     frames: Labelled | None = None,
+    extra_topics: Labelled | None = None,
+    extra_frames: Labelled | None = None,
     log=sys.stderr,
 ) -> Model:
     """Fit both heads and return a ``Model``.
@@ -87,12 +89,17 @@ def train(
     topics, frames : Labelled, default=None
         Explicit training data; when None it is gathered from ``data/`` and the corpora
         the config names (``gather``).
+    extra_topics, extra_frames : Labelled, default=None
+        Rows added to whatever was gathered, with their own sample weights (for example
+        user feedback).
     log : file-like or None
         Where progress lines go; None for silence.
     """
     config = config or TrainConfig()
     topics = gather("topics", config, log) if topics is None else topics
     frames = gather("frames", config, log) if frames is None else frames
+    topics = topics + extra_topics if extra_topics else topics
+    frames = frames + extra_frames if extra_frames else frames
     heads = {}
     for task, data, factory in (("topics", topics, topic_pipeline), ("frames", frames, frame_pipeline)):
         counts = Counter(data.labels)
