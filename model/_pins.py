@@ -1,3 +1,3 @@
 """Written by ``python -m model train --ship``: the sha256 of the shipped default bundle."""
 
-DEFAULT_SHA256 = "1d3516b8519a457158585dbaa7c115667d8ca6fb3c8bf2ffe27449cd854825b4"
+DEFAULT_SHA256 = "4fcad855aec881f4023e8a5f58cf736b7e0ae5eb688cba3e24e333517bafb985"

@@ -29,7 +29,7 @@ def render_card(model: Model) -> str:
         f"- length cap: {MAX_CHARS:,} characters (longer text is truncated and flagged)",
         "- heads: topics and frames are each a multinomial logistic regression over hashed tf-idf "
         "features (word 1-2-grams and stems for topics, 1-3-grams, stems and cue features for frames); "
-        "an article's topic vector is the mean of its sentence vectors.",
+        "an article is read as one bag of words at prediction time (training pools sentence vectors).",
         "",
         "## Labels",
         "",

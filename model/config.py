@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-DEFAULT_TOPIC_CORPORA = ("huffpost", "nyt_cap", "ag_news", "20newsgroups")
+DEFAULT_TOPIC_CORPORA = ("huffpost", "nyt_cap", "ag_news")
 DEFAULT_FRAME_CORPORA = ("polnear_frames", "polnear_neutral", "hedge")
 
 
@@ -30,9 +30,10 @@ class TrainConfig:
     frame_cue_value: float = 0.5
     topic_ngram_max: int = 2
     frame_ngram_max: int = 3
-    topic_C: float = 8.0
+    topic_C: float = 1.0
     frame_C: float = 8.0
     max_iter: int = 300
+    calibrate: bool = True
     also_threshold: float = 0.2
     uncertain_threshold: float = 0.35
     random_state: int = 0

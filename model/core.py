@@ -20,7 +20,6 @@ from .explain import as_spans, token_weights, top_evidence
 from .labels import FRAMES, TOPICS
 from .results import Analysis, DocScore, Explanation, SentenceFrame, TopicScore
 from .segment import split_sentences
-from .vectorize import pooling_matrix
 
 MAX_CHARS = 100_000
 """The length cap: longer texts are cut here, analysed, and flagged ``truncated``."""
@@ -105,8 +104,7 @@ class Model:
     # ---- plain predictions -------------------------------------------------------------
     def predict_topic_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Topic probabilities, one row per text, columns in ``TOPICS`` order."""
-        segmented = [self._segment(t)[2] for t in texts]
-        return self._topic.proba(self._topic.vec.transform_segmented(segmented))
+        return self._topic.proba(self._topic.vec.transform_sentences([t[:MAX_CHARS] for t in texts]))
 
     def predict_topics(self, texts: Sequence[str]) -> list[str]:
         """The top topic of each text (the same label ``analyze`` puts first)."""
@@ -135,22 +133,24 @@ class Model:
 
             raise InputError(f"analyze() expects a str; got {type(text).__name__}.")
         body, spans, sentences = self._segment(text)
-        Xt = self._topic.vec.transform_sentences(sentences)
+        Xt = self._topic.vec.transform_sentences([body])
         Xf = self._frame.vec.transform_sentences(sentences)
-        topic_p = self._topic.proba(pooling_matrix([len(sentences)]) @ Xt)[0]
+        topic_p = self._topic.proba(Xt)[0]
         frame_p = self._frame.proba(Xf) if sentences else np.zeros((0, len(FRAMES)))
 
         order = np.argsort(-topic_p, kind="stable")
         topics = tuple(TopicScore(TOPICS[i], float(topic_p[i])) for i in order)
-        top = topics[0].label
-        t_coef, _ = self._topic.coef(top)
-        scale = 1.0 / max(len(sentences), 1)
+        t_coef, _ = self._topic.coef(topics[0].label)
+        topic_weights = token_weights(self._topic.vec, Xt[0], t_coef, body)
+        starts = np.array([s for s, _ in spans], dtype=np.int64)
+        per_sentence = np.zeros(len(spans))
+        for (tok_start, _), w in topic_weights.items():
+            i = int(np.searchsorted(starts, tok_start, side="right")) - 1
+            if i >= 0 and tok_start < spans[i][1]:
+                per_sentence[i] += w
 
-        topic_weights: dict[tuple[int, int], float] = {}
         frames = []
         for i, ((start, end), sent) in enumerate(zip(spans, sentences)):
-            before = sum(topic_weights.values())
-            token_weights(self._topic.vec, Xt[i], t_coef, sent, start, scale, into=topic_weights)
             k = int(frame_p[i].argmax())
             f_coef, _ = self._frame.coef(FRAMES[k])
             f_weights = token_weights(self._frame.vec, Xf[i], f_coef, sent, start)
@@ -162,7 +162,7 @@ class Model:
                     frame=FRAMES[k],
                     probs={f: float(p) for f, p in zip(FRAMES, frame_p[i])},
                     evidence=top_evidence(f_weights, FRAME_EVIDENCE),
-                    topic_weight=round(sum(topic_weights.values()) - before, 6),
+                    topic_weight=round(float(per_sentence[i]), 6),
                 )
             )
         return Analysis(
@@ -188,17 +188,13 @@ class Model:
 
     def explain_topic(self, text: str, label: str | None = None) -> Explanation:
         """Every token's exact contribution to one topic's score for a whole text."""
-        _, spans, sentences = self._segment(text)
-        X = self._topic.vec.transform_sentences(sentences)
-        pooled = pooling_matrix([len(sentences)]) @ X
-        label = label or TOPICS[int(self._topic.proba(pooled)[0].argmax())]
+        body = text[:MAX_CHARS]
+        X = self._topic.vec.transform_sentences([body])
+        label = label or TOPICS[int(self._topic.proba(X)[0].argmax())]
         coef, intercept = self._topic.coef(label)
-        weights: dict[tuple[int, int], float] = {}
-        scale = 1.0 / max(len(sentences), 1)
-        for i, ((start, _), sent) in enumerate(zip(spans, sentences)):
-            token_weights(self._topic.vec, X[i], coef, sent, start, scale, into=weights)
+        weights = token_weights(self._topic.vec, X[0], coef, body)
         col = self._topic.index[TOPICS.index(label)]
-        score = float(self._topic.clf.decision_function(pooled)[0][col])
+        score = float(self._topic.clf.decision_function(X)[0][col])
         return Explanation(label, score, intercept, as_spans(weights))
 
     # ---- batch -------------------------------------------------------------------------
@@ -216,9 +212,7 @@ class Model:
         if docs:
             flat = [s for _, _, sents in docs for s in sents]
             lengths = [len(sents) for _, _, sents in docs]
-            topic_p = self._topic.proba(
-                pooling_matrix(lengths) @ self._topic.vec.transform_sentences(flat)
-            )
+            topic_p = self._topic.proba(self._topic.vec.transform_sentences([body for body, _, _ in docs]))
             frame_idx = self._frame.proba(self._frame.vec.transform_sentences(flat)).argmax(axis=1)
             owner = np.repeat(np.arange(len(docs)), lengths)
             counts = np.zeros((len(docs), len(FRAMES)), dtype=int)

@@ -20,10 +20,6 @@ from .evaluate import metrics
 from .labels import FRAMES, TOPICS
 from .train import frame_pipeline, topic_pipeline
 
-GROUPS = {
-    "topics": {"huffpost": ("huffpost",), "nyt_cap": ("nyt_cap",), "ag_news": ("ag_news",), "20newsgroups": ("20newsgroups",)},
-    "frames": {"polnear": ("polnear_frames", "polnear_neutral"), "hedge": ("hedge",)},
-}
 EVAL_ONLY = {"topics": (), "frames": ("emergent", "rumoureval")}
 TEAM = "team (data/)"
 
@@ -38,7 +34,7 @@ def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | Non
     config = config or TrainConfig()
     cap = sample or config.max_rows_per_label
     groups: dict[str, Labelled] = {}
-    for name, specs in GROUPS[task].items():
+    for name, specs in _groups(config, task).items():
         parts = [parse_spec(s, task) for s in specs]
         if all(Path(p.source).exists() for p in parts):
             groups[name] = sum((load_corpus(p, cap, config.random_state) for p in parts), Labelled())
@@ -78,6 +74,15 @@ def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | Non
         for name, data in extra.items():
             out[name] = {"cross": score(full, data), "in_domain": None}
             _say(log, name, out[name])
+    return out
+
+
+def _groups(config: TrainConfig, task: str) -> dict[str, tuple[str, ...]]:
+    """The config's corpora grouped by source: PolNeAR's frame and neutral parts are one corpus."""
+    out: dict[str, tuple[str, ...]] = {}
+    for spec in config.topic_corpora if task == "topics" else config.frame_corpora:
+        key = spec.split("_")[0] if spec.startswith("polnear") else spec
+        out[key] = out.get(key, ()) + (spec,)
     return out
 
 

@@ -13,7 +13,9 @@ CUE_WORDS: dict[str, str] = {
     "contested contradict contradicted debunk debunked disown disowned insist insisted insists",
     "falsehood": "untrue false falsehood fiction fictional fabrication fabricated fabricate baseless unfounded "
     "groundless nonsense lie lies lying smear hoax fake bogus absurd ridiculous rubbish myth fantasy "
-    "slander slanderous defamatory misleading doctored inaccurate incorrect garbage concocted invented",
+    "slander slanderous defamatory misleading doctored inaccurate incorrect garbage concocted invented "
+    "manufactured distraction distractions exaggerated exaggerating overblown unsubstantiated debunked "
+    "discredited disinformation misinformation",
     "innocence": "innocent innocence wrongdoing merit",
     "confirm": "confirm confirmed confirms confirming confirmation verify verified verifies corroborate "
     "corroborated authenticate authenticated validate validated acknowledge acknowledged acknowledges "
@@ -25,7 +27,9 @@ CUE_WORDS: dict[str, str] = {
     "wrongdoing": "fraud bribe bribes bribery corruption corrupt abuse abused misconduct embezzle embezzled "
     "embezzlement launder laundering illegal illegally theft stole stolen cover-up rigged rigging "
     "manipulated misled falsified forged harassment assault assaulted attacked negligence negligent "
-    "cheated cheating extortion kickbacks misused misappropriated",
+    "cheated cheating extortion kickbacks misused misappropriated liar lied scam scandal sexist racist "
+    "demeaned disrespecting overstepped obfuscate concealed hid hiding deceived deceptive wrongly unlawful "
+    "unlawfully violated violation breached intimidation retaliated interfered interference",
     "hedge": "may might could possibly possible perhaps probably likely unlikely unclear uncertain "
     "uncertainty unknown unconfirmed expect expected expects believe believed believes appear appears "
     "appeared seem seems seemed speculate speculation rumour rumours rumor rumors whether if would "

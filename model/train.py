@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 
 from .config import TrainConfig
 from .core import Model
-from .corpora import Labelled, load_corpus, parse_spec, team_data
+from .corpora import Labelled, dev_set, load_corpus, parse_spec, team_data
 from .errors import DataError
 from .features import Featurizer
 from .vectorize import DocumentVectorizer, SentenceVectorizer
@@ -117,13 +117,42 @@ def train(
         _compact(pipe)
         heads[task] = pipe
         _say(log, f"{task}: fitted on {len(data)} rows, {len(counts)} labels in {time.perf_counter() - t0:.1f}s")
+    calibration = {}
+    if config.calibrate:
+        for task, head, data in (("topics", "topic", dev_set("topics")), ("frames", "frame", dev_set("frames"))):
+            if len(data):
+                calibration[head] = fit_temperature(heads[task], data)
+                _say(log, f"{task}: temperature {calibration[head]:.2f} fitted on {len(data)} dev rows")
     manifest = {
         "training_data": {
             "topics": {"sources": topics.sources, "labels": dict(Counter(topics.labels))},
             "frames": {"sources": frames.sources, "labels": dict(Counter(frames.labels))},
         }
     }
-    return Model(heads["topics"], heads["frames"], config, manifest)
+    return Model(heads["topics"], heads["frames"], config, manifest, calibration)
+
+
+def fit_temperature(pipe: Pipeline, data: Labelled) -> float:
+    """The temperature T minimising the log-loss of softmax(decision / T) on ``data``.
+
+    One positive scalar: a monotone map that keeps every ranking and leaves the explained linear
+    score untouched (temperature scaling, Guo et al. 2017). Labels the head never saw are skipped.
+    """
+    from scipy.optimize import minimize_scalar
+
+    classes = list(pipe.named_steps["clf"].classes_)
+    keep = [i for i, lab in enumerate(data.labels) if lab in classes]
+    if not keep:
+        return 1.0
+    z = pipe.decision_function([data.texts[i] for i in keep])
+    y = np.array([classes.index(data.labels[i]) for i in keep])
+
+    def nll(log_t: float) -> float:
+        s = z / np.exp(log_t)
+        s = s - s.max(axis=1, keepdims=True)
+        return float(-(s[np.arange(len(y)), y] - np.log(np.exp(s).sum(axis=1))).mean())
+
+    return float(np.exp(minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded").x))
 
 
 def _compact(pipe: Pipeline) -> None:
