@@ -1,90 +1,162 @@
-"""One render function per part of an ``Analysis``; all user text is HTML-escaped here."""
+"""One render function per part of an ``Analysis``; all keyword-only with a ``key``."""
 
 from __future__ import annotations
 
-import html
+import re
+import sqlite3
+from collections import defaultdict
 
+import pandas as pd
 import streamlit as st
+from charts import hbar
+from markup import STYLE, frames_html, legend_html, sentence_html
 
-from model import FRAMES, Analysis
+from model import FRAME_DEFINITIONS, FRAMES, TOPIC_DEFINITIONS, TOPIC_NAMES, TOPICS, Analysis, FeedbackStore, Model
 
-# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
-FRAME_COLOURS = {
-    "allegation": "#E69F00",
-    "denial": "#D55E00",
-    "confirmation": "#009E73",
-    "speculation": "#56B4E9",
-    "neutral": "#DDDDDD",
-}
+ALL = "all"
+TOP_TOPICS = 5
 
 
-def frames_html(analysis: Analysis, text: str) -> str:
-    """The article as HTML: each sentence in a ``<span data-frame=...>`` with its evidence marked."""
-    parts, cursor = [], 0
-    for s in analysis.sentences:
-        parts.append(html.escape(text[cursor:s.start]).replace("\n", "<br>"))
-        marks = sorted((e.start, e.end) for e in s.evidence) if s.frame != "neutral" else []
-        inner, pos = [], s.start
-        for start, end in marks:
-            if start < pos:
-                continue
-            inner.append(html.escape(text[pos:start]))
-            inner.append(f"<mark>{html.escape(text[start:end])}</mark>")
-            pos = end
-        inner.append(html.escape(text[pos:s.end]))
-        title = html.escape(f"{s.frame} {s.probs[s.frame]:.2f}", quote=True)
-        colour = FRAME_COLOURS[s.frame]
-        parts.append(
-            f'<span class="nf-sentence" data-frame="{s.frame}" title="{title}" '
-            f'style="background:{colour}33;border-bottom:3px solid {colour};padding:1px 2px">'
-            f'<small style="font-weight:600;color:#333">[{s.frame}]</small> {"".join(inner)}</span>'
-        )
-        cursor = s.end
-    parts.append(html.escape(text[cursor:]).replace("\n", "<br>"))
-    return '<div class="nf-article" style="line-height:1.9">' + "".join(parts) + "</div>"
-
-
-def legend_html() -> str:
-    return " ".join(
-        f'<span style="background:{c}33;border-bottom:3px solid {c};padding:1px 6px">{f}</span>'
-        for f, c in FRAME_COLOURS.items()
-    )
-
-
-def render_topics(analysis: Analysis, *, names: dict[str, str], key: str = "topics") -> None:
-    import pandas as pd
-
-    top = analysis.topics[:5]
-    st.subheader(f"Topic: {names[analysis.topic]}")
+def render_topics(analysis: Analysis, *, key: str = "topics") -> None:
+    """The top topic in plain words, a bar chart of the leading topics, and any warnings."""
+    top = analysis.topics[0]
+    st.subheader(f"About: {TOPIC_NAMES[top.label]}")
+    st.caption(f"{top.probability:.0%} · IPTC `{top.label}`: {TOPIC_DEFINITIONS[top.label]}")
     if analysis.uncertain:
-        st.warning("Uncertain: no topic is clearly ahead.")
+        st.warning("Uncertain: no topic is clearly ahead, so read the leading topics together.", icon="⚖️")
     if analysis.also:
-        st.caption("Also about: " + ", ".join(f"{names[t.label]} ({t.probability:.0%})" for t in analysis.also))
-    for w in analysis.warnings:
-        st.warning(w)
-    chart = pd.DataFrame({"topic": [names[t.label] for t in top], "probability": [t.probability for t in top]})
-    st.bar_chart(chart, x="topic", y="probability", horizontal=True)
+        st.info("Also about: " + ", ".join(f"{TOPIC_NAMES[t.label]} ({t.probability:.0%})" for t in analysis.also))
+    for warning in analysis.warnings:
+        st.warning(warning, icon="⚠️")
+    leading = analysis.topics[:TOP_TOPICS]
+    chart = pd.DataFrame({"topic": [TOPIC_NAMES[t.label] for t in leading],
+                          "probability": [t.probability for t in leading]})
+    st.altair_chart(hbar(chart, label="topic", value="probability", number_format=".0%", domain=(0, 1)),
+                    key=f"{key}-chart")
 
 
 def render_frames(analysis: Analysis, text: str, *, key: str = "frames") -> None:
+    """The article with every sentence tinted and badged by frame, a legend with counts, a filter."""
     counts = analysis.frame_counts()
     st.subheader("How each sentence frames its claim")
-    st.markdown(legend_html(), unsafe_allow_html=True)
-    st.caption(" · ".join(f"{f}: {counts[f]}" for f in FRAMES))
-    st.markdown(frames_html(analysis, text), unsafe_allow_html=True)
-
-
-def render_explanations(analysis: Analysis, text: str, *, key: str = "why") -> None:
-    st.subheader("Why")
-    words = ", ".join(f"{text[s.start:s.end]} ({s.weight:+.2f})" for s in analysis.topic_evidence[:10])
-    st.markdown(f"**Topic evidence:** {html.escape(words) or 'none'}")
+    st.markdown(STYLE + legend_html(counts), unsafe_allow_html=True)
     if not analysis.sentences:
+        st.info("No sentences to show: the text is empty.")
         return
-    labels = [f"{i + 1}. [{s.frame}] {s.text[:80]}" for i, s in enumerate(analysis.sentences)]
-    i = st.selectbox("Sentence", range(len(labels)), format_func=labels.__getitem__, key=key)
-    s = analysis.sentences[i]
-    st.write({f: round(p, 3) for f, p in s.probs.items()})
-    st.markdown(
-        "**Evidence for " + s.frame + ":** "
-        + html.escape(", ".join(f"{text[e.start:e.end]} ({e.weight:+.2f})" for e in s.evidence) or "none")
+    choice = st.pills(
+        "Show", [ALL, *FRAMES], default=ALL, key=f"{key}-filter",
+        format_func=lambda f: f"all {len(analysis.sentences)}" if f == ALL else f"{f} {counts[f]}",
+        help="Pick a frame to list only its sentences, numbered as in the article.",
     )
+    st.caption("Underlined words pushed a sentence to its frame most (Why, below, lists them all with weights); "
+               "hover a sentence for its frame probabilities.")
+    only = None if choice in (None, ALL) else choice
+    if only is not None and counts[only] == 0:
+        st.info(f"No sentence is framed as {only}.")
+        return
+    st.markdown(frames_html(analysis, text, only=only), unsafe_allow_html=True)
+
+
+def select_sentence(analysis: Analysis, *, key: str = "sentence") -> int:
+    """A sentence picker (the first non-neutral sentence first); returns the chosen index."""
+    labels = [f"{i + 1}. [{s.frame}] {' '.join(s.text.split())[:90]}" for i, s in enumerate(analysis.sentences)]
+    first = next((i for i, s in enumerate(analysis.sentences) if s.frame != "neutral"), 0)
+    return st.selectbox("Sentence", range(len(labels)), index=first, format_func=labels.__getitem__, key=key)
+
+
+def render_explanations(analysis: Analysis, text: str, *, sentence: int, key: str = "why") -> None:
+    """Why: the chosen sentence's evidence words and weights; the topic's words and sentences."""
+    s = analysis.sentences[sentence]
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown(f"**Why sentence {sentence + 1} is {s.frame}** ({s.probs[s.frame]:.0%})")
+        st.markdown(STYLE + f'<div class="nf-why">{sentence_html(s, text)}</div>', unsafe_allow_html=True)
+        st.caption(f"{s.frame}: {FRAME_DEFINITIONS[s.frame]}")
+        words = pd.DataFrame(
+            {"word": [text[e.start:e.end] for e in s.evidence], "weight": [e.weight for e in s.evidence]}
+        )
+        if words.empty:
+            st.caption("No single word pushed this sentence towards its frame; the model's prior did.")
+        else:
+            st.dataframe(words, hide_index=True, key=f"{key}-frame-words",
+                         column_config={"weight": st.column_config.NumberColumn(format="%+.2f")})
+        probs = pd.DataFrame({"frame": list(FRAMES), "probability": [round(s.probs[f], 4) for f in FRAMES]})
+        st.dataframe(probs, hide_index=True, key=f"{key}-frame-probs",
+                     column_config={"probability": st.column_config.ProgressColumn(format="percent", min_value=0.0,
+                                                                                  max_value=1.0)})
+    with right:
+        label = analysis.topic
+        st.markdown(f"**Why the topic is {TOPIC_NAMES[label]}**")
+        totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+        for e in analysis.topic_evidence:
+            entry = totals[text[e.start:e.end].lower()]
+            entry[0] += e.weight
+            entry[1] += 1
+        words = pd.DataFrame(
+            [(w, round(t, 4), n) for w, (t, n) in sorted(totals.items(), key=lambda kv: -kv[1][0])],
+            columns=["word", "weight", "times"],
+        )
+        st.dataframe(words.head(10), hide_index=True, key=f"{key}-topic-words",
+                     column_config={"weight": st.column_config.NumberColumn(format="%+.3f")})
+        ranked = sorted(range(len(analysis.sentences)), key=lambda i: -analysis.sentences[i].topic_weight)[:3]
+        st.markdown("Sentences that pushed it most:")
+        for i in ranked:
+            t = analysis.sentences[i]
+            st.markdown(f"{i + 1}. {_plain(t.text)} `{t.topic_weight:+.2f}`")
+    st.caption(
+        "Weights are exact: each is the word's feature value times the label's coefficient (log-odds), "
+        "so the words plus the model's intercept add up to the score behind the probability."
+    )
+
+
+def render_feedback(
+    analysis: Analysis, text: str, *, sentence: int, model_sha256: str, key: str = "feedback"
+) -> None:
+    """'This is wrong' for the chosen sentence's frame and for the topic; saved to the local store."""
+    store = FeedbackStore()
+    st.caption(
+        "Pasted text is analysed in memory and not kept. It is stored only when you save a correction: "
+        "the sentence (for a frame) or the whole article (for a topic), with both labels and the model's hash, "
+        f"in a database on this machine (`{store.path}`). `python -m model feedback purge` deletes them all."
+    )
+    s = analysis.sentences[sentence]
+    left, right = st.columns(2, gap="large")
+    with left:
+        frame = st.selectbox(f"Sentence {sentence + 1} should be", FRAMES, index=FRAMES.index(s.frame),
+                             key=f"{key}-frame-{sentence}")
+        if st.button("Save frame correction", key=f"{key}-save-frame", disabled=frame == s.frame):
+            _save(store, s.text, "frame", s.frame, frame, model_sha256)
+    with right:
+        topic = st.selectbox("The topic should be", TOPICS, index=TOPICS.index(analysis.topic),
+                             format_func=TOPIC_NAMES.__getitem__, key=f"{key}-topic")
+        if st.button("Save topic correction", key=f"{key}-save-topic", disabled=topic == analysis.topic):
+            _save(store, text, "topic", analysis.topic, topic, model_sha256)
+
+
+def _save(store: FeedbackStore, text: str, kind: str, predicted: str, corrected: str, sha: str) -> None:
+    try:
+        store.add(text, kind=kind, predicted=predicted, corrected=corrected, model_sha256=sha)
+    except (OSError, ValueError, sqlite3.Error) as e:
+        st.error(f"Could not save the correction: {e}")
+        return
+    st.success(f"Saved: {kind} {predicted} → {corrected}. Train with it: `python -m model feedback export "
+               "--out fb.jsonl` then `python -m model train --feedback fb.jsonl --out my.skops`.")
+
+
+def _plain(text: str) -> str:
+    """A sentence for Markdown: one line, Markdown's special characters escaped."""
+    line = " ".join(text.split())
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$" else c for c in line)
+
+
+def render_model_card(model: Model, *, key: str = "model") -> None:
+    """The Model tab: the model card (labels, training data and terms, metrics, versions, hash)."""
+    st.markdown(re.sub(r"^(#{1,4}) ", r"##\1 ", model.model_card(), flags=re.M))
+    with st.expander("What each topic covers"):
+        st.dataframe(
+            pd.DataFrame(
+                {"topic": [TOPIC_NAMES[t] for t in TOPICS], "label": list(TOPICS),
+                 "covers": [TOPIC_DEFINITIONS[t] for t in TOPICS]}
+            ),
+            hide_index=True, key=f"{key}-topics",
+        )

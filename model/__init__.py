@@ -15,8 +15,9 @@ from .errors import (
     ModelNotFoundError,
     NewsframeError,
 )
+from .feedback import FeedbackStore
 from .labels import FRAME_DEFINITIONS, FRAMES, TOPIC_DEFINITIONS, TOPIC_NAMES, TOPICS
-from .results import Analysis, DocScore, Explanation, SentenceFrame, Span, TopicScore
+from .results import Analysis, DocScore, Explanation, Mention, SentenceFrame, Span, TopicScore
 from .train import train
 
 __all__ = [
@@ -25,10 +26,12 @@ __all__ = [
     "train",
     "Model",
     "TrainConfig",
+    "FeedbackStore",
     "Analysis",
     "SentenceFrame",
     "TopicScore",
     "Span",
+    "Mention",
     "DocScore",
     "Explanation",
     "TOPICS",

@@ -13,7 +13,9 @@ import os
 import platform
 import tempfile
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, BadZipFile
+from zipfile import ZIP_DEFLATED
+
+from sklearn.pipeline import Pipeline
 
 from .config import TrainConfig
 from .core import Model
@@ -115,8 +117,8 @@ def load_model(path: str | os.PathLike | None = None) -> Model:
         )
     try:
         untrusted = set(sio.get_untrusted_types(file=path))
-    except (BadZipFile, KeyError, ValueError, OSError) as e:
-        raise IntegrityError(f"{path} is not a readable newsframe bundle ({e}).") from e
+    except Exception as e:  # a damaged zip or schema fails in many ways inside skops; all mean the same
+        raise IntegrityError(f"{path} is not a readable newsframe bundle ({type(e).__name__}: {e}).") from e
     foreign = sorted(untrusted - set(TRUSTED_TYPES))
     if foreign:
         raise IntegrityError(
@@ -131,10 +133,14 @@ def load_model(path: str | os.PathLike | None = None) -> Model:
         raise IntegrityError(f"{path} is a skops file but not a newsframe bundle.")
     if payload.get("format_version") != FORMAT_VERSION:
         raise IncompatibleModelError(
-            f"{path} has bundle format {payload.get('format_version')}; this newsframe reads format "
+            f"{path} has bundle format {payload.get('format_version')!r}; this newsframe reads format "
             f"{FORMAT_VERSION}. Retrain it with: {COMMAND} train --out {path}"
         )
-    manifest = payload["manifest"]
+    manifest = payload.get("manifest")
+    shapes = {"manifest": dict, "config": dict, "topic": Pipeline, "frame": Pipeline}
+    wrong = [k for k, kind in shapes.items() if not isinstance(payload.get(k), kind)]
+    if wrong or not isinstance(manifest.get("versions", {}), dict):
+        raise IntegrityError(f"{path} is not a newsframe bundle (missing or malformed: {wrong or ['versions']}).")
     trained, installed = manifest.get("versions", {}), library_versions()
     mismatched = [
         f"{lib} {trained.get(lib)} (installed {installed[lib]})"
@@ -146,22 +152,33 @@ def load_model(path: str | os.PathLike | None = None) -> Model:
             f"{path} was trained with {', '.join(mismatched)}. Install the pinned versions "
             f"(pip install -c constraints.txt -e .) or retrain with: {COMMAND} train --out {path}"
         )
-    model = Model(
-        payload["topic"],
-        payload["frame"],
-        TrainConfig.from_dict(payload["config"], ignore_extra=True),
-        {**manifest, "sha256": sha},
-        payload.get("calibration"),
-    )
-    return model
+    try:
+        return Model(
+            payload["topic"],
+            payload["frame"],
+            TrainConfig.from_dict(payload["config"], ignore_extra=True),
+            {**manifest, "sha256": sha},
+            payload.get("calibration"),
+        )
+    except (TypeError, ValueError, KeyError, AttributeError) as e:
+        raise IntegrityError(f"{path} is not a newsframe bundle: its parts do not fit together ({type(e).__name__}: {e}).") from e
 
 
 def ship_default(model: Model, log=None) -> Path:
-    """Make ``model`` the shipped default: held-out metrics, bundle, model card, pinned sha256."""
+    """Make ``model`` the shipped default: held-out metrics, bundle, model card, pinned sha256.
+
+    The card also carries ``docs/cross_corpus.json`` when present (written by
+    ``python -m model evaluate --cross-corpus --json > docs/cross_corpus.json``).
+    """
     from .card import write_card
     from .heldout import heldout_metrics
 
     model.manifest["metrics"] = heldout_metrics(model, log)
+    cross = Path(__file__).resolve().parent.parent / "docs" / "cross_corpus.json"
+    if cross.exists():
+        import json
+
+        model.manifest["cross_corpus"] = json.loads(cross.read_text(encoding="utf-8"))
     sha = save_bundle(model, DEFAULT_PATH)
     write_card(model, DEFAULT_PATH)
     pins = Path(__file__).with_name("_pins.py")

@@ -5,17 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .core import MAX_CHARS, Model
+from .corpora import recipe
 from .labels import FRAME_DEFINITIONS, IPTC_CODES, TOPIC_NAMES
 
-TERMS = {
-    "huffpost": "HuffPost News Category (Misra 2022), CC BY 4.0",
-    "nyt_cap": "NYT front page / Comparative Agendas Project (Boydstun 2013), research use with citation",
-    "ag_news": "AG News (Zhang et al. 2015), research and non-commercial use",
-    "20newsgroups": "20 Newsgroups (Lang; Rennie bydate), no formal licence, long freely redistributed",
-    "polnear_frames": "PolNeAR (Newell et al. 2018), no licence stated, research and in-house use",
-    "polnear_neutral": "PolNeAR (Newell et al. 2018), no licence stated, research and in-house use",
-    "hedge": "CoNLL-2010 Wikipedia hedge/weasel, research use",
-}
 
 
 def render_card(model: Model) -> str:
@@ -47,14 +39,26 @@ def render_card(model: Model) -> str:
         f"{model.config.team_weight}. Public corpora (read from NEWSFRAME_DATA_DIR, never redistributed):",
         "",
     ]
+    named = recipe()
     for task, info in m.get("training_data", {}).items():
         for name, n in info.get("sources", {}).items():
-            lines.append(f"- {task}: `{name}`, {n:,} rows; {TERMS.get(name, 'the team (data/), MIT')}")
+            terms = named.get(name, {}).get("terms", "written by the newsframe team, MIT")
+            lines.append(f"- {task}: `{name}`, {n:,} rows; {terms}")
     lines += ["", "## Metrics (held-out; see docs/evaluation.md for how each was measured)", ""]
     for name, fig in m.get("metrics", {}).items():
         lines.append(f"- {name}: accuracy {fig['accuracy']:.3f}, macro-F1 {fig['macro_f1']:.3f}, n={fig['n']}")
         for lab, c in fig.get("per_class", {}).items():
             lines.append(f"  - {lab}: P {c['precision']:.2f} R {c['recall']:.2f} F1 {c['f1']:.2f} (n={c['support']})")
+    cross = m.get("cross_corpus")
+    if cross:
+        lines += ["", "## Cross-corpus evaluation (train on all corpora but one, test on the one left out)", "",
+                  "| task | left-out corpus | cross acc | cross macro-F1 | cross ECE | in-domain acc | in-domain macro-F1 |",
+                  "|---|---|---|---|---|---|---|"]
+        for task, table in cross.items():
+            for name, r in table.items():
+                c, i = r["cross"], r["in_domain"]
+                ind = f"{i['accuracy']:.3f} | {i['macro_f1']:.3f}" if i else "never trained on | "
+                lines.append(f"| {task} | {name} | {c['accuracy']:.3f} | {c['macro_f1']:.3f} | {c['ece']:.3f} | {ind} |")
     lines += ["", "## Config", "", "```", *[f"{k} = {v}" for k, v in model.config.to_dict().items()], "```", ""]
     return "\n".join(lines)
 

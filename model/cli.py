@@ -70,12 +70,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print Analysis.to_dict() as JSON")
     _model_option(p)
 
-    p = command("score", "Score every row of a CSV or JSONL file; writes all input columns plus the results.", _score)
-    p.add_argument("input", help="a .csv or .jsonl file with a header row")
-    p.add_argument("--out", required=True, help="output file (.csv or .jsonl, by extension)")
+    from .engines import ENGINES
+    from .files import FORMATS
+
+    p = command("score", "Score every row of a CSV, JSONL or Parquet file; writes all input columns plus the "
+                "results, in input order. The output appears only when complete; an interrupted run continues "
+                "with --resume.", _score)
+    p.add_argument("input", help="a .csv, .jsonl or .parquet file (.csv.gz and .jsonl.gz too)")
+    p.add_argument("--out", required=True, help="output file; format by extension unless --format")
+    p.add_argument("--format", choices=FORMATS, help="format of --out (default: from its extension, else csv)")
+    p.add_argument("--input-format", choices=FORMATS, help="format of INPUT (default: from its extension, else csv)")
     p.add_argument("--text-column", default="text", help="column holding the text (default: text)")
-    p.add_argument("--chunk-size", type=int, default=2000, help="rows per batch (default: 2000)")
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--id-column", help="column identifying each row, used as doc_id in --sentences "
+                                       "(default: the 0-based row number)")
+    p.add_argument("--sentences", metavar="FILE", help="also write one row per sentence: doc_id, sent_idx, start, "
+                                                       "end, frame, p_<frame>... (format by extension, else as --out)")
+    p.add_argument("--chunk-size", type=int, default=2000, help="rows per chunk (default: 2000)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes on this machine, -1 for one per core (default: 1)")
+    p.add_argument("--backend", choices=ENGINES, default="local", help="local (default) or dask (needs --scheduler)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --backend dask: the scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run with the same input and options")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     _model_option(p)
 
     p = command("train", "Train a model from data/ and the named corpora, and save it.", _train)
@@ -84,10 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
                         "with ?text=COL&label=COL&map=NAME (repeatable; default: the recipe)")
     p.add_argument("--frames", action="append", metavar="SPEC", help="frame corpus, as --topics")
     p.add_argument("--no-team-data", action="store_true", help="leave out the team's own data in data/")
+    p.add_argument("--profile", choices=["research", "commercial"],
+                   help="commercial: leave out corpora whose terms forbid commercial use (default: research)")
     p.add_argument("--config", help="a JSON file of TrainConfig settings")
     p.add_argument("--out", help="where to write the .skops bundle")
     p.add_argument("--ship", action="store_true",
                    help="maintainers: write the shipped default (model/default/), its card, held-out metrics and pinned sha256")
+    from .feedback import FEEDBACK_WEIGHT
+
+    p.add_argument("--feedback", metavar="FILE",
+                   help="corrections written by 'feedback export' (JSONL), added as training rows; each has sample "
+                        f"weight {FEEDBACK_WEIGHT:g} (a corpus row has 1) and a text's latest correction wins")
 
     p = command("evaluate", "Per-class precision/recall/F1, confusion matrix and calibration on a labelled file, "
                 "or --cross-corpus.", _evaluate)
@@ -104,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("info", "Labels, training data, versions, metrics and the bundle's sha256.", _info)
     p.add_argument("--json", action="store_true")
     _model_option(p)
+
+    p = command("feedback", "Export or delete the corrections saved from the app "
+                "(NEWSFRAME_FEEDBACK_DB, default in your user data directory).", _feedback)
+    p.add_argument("--db", metavar="PATH", help="the feedback database (default: NEWSFRAME_FEEDBACK_DB or the user data directory)")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = actions.add_parser("export", help="write every correction as JSONL {text, kind, predicted, corrected, model_sha256, ts}")
+    q.add_argument("--out", required=True, help="the .jsonl file to write")
+    actions.add_parser("purge", help="delete every stored correction")
     return parser
 
 
@@ -118,9 +148,9 @@ def _load(args):
 
 
 def _analyze(args) -> int:
-    from .files import read_text
+    from .files import read_stdin, read_text
 
-    text = sys.stdin.read() if args.file == "-" else read_text(args.file)
+    text = read_stdin() if args.file == "-" else read_text(args.file)
     analysis = _load(args).analyze(text)
     if args.json:
         print(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2))
@@ -129,8 +159,15 @@ def _analyze(args) -> int:
     return 0
 
 
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10)) | {127: None} | dict.fromkeys(range(0x80, 0xA0))
+
+
 def render_analysis(analysis, text: str) -> str:
-    """The human-readable form of an ``Analysis``."""
+    """The human-readable form of an ``Analysis``; control characters never reach the terminal."""
+    return _render(analysis, text).translate(_CONTROL)
+
+
+def _render(analysis, text: str) -> str:
     from .labels import TOPIC_NAMES
 
     lines = [f"Topic: {TOPIC_NAMES[analysis.topic]} ({analysis.topic}, {analysis.topics[0].probability:.2f})"]
@@ -157,9 +194,12 @@ def _score(args) -> int:
     from .batch import score_file
 
     model = _load(args)
-    n = score_file(model, args.input, args.out, text_column=args.text_column,
-                   chunk_size=args.chunk_size, progress=not args.quiet)
-    print(f"scored {n['rows']} rows ({n['errors']} with an error) -> {args.out}", file=sys.stderr)
+    n = score_file(model, args.input, args.out, text_column=args.text_column, id_column=args.id_column,
+                   sentences_path=args.sentences, input_format=args.input_format, output_format=args.format,
+                   chunk_size=args.chunk_size, jobs=args.jobs, backend=args.backend, scheduler=args.scheduler,
+                   resume=args.resume, progress=not args.quiet)
+    sentences = f", {n['sentences']} sentences -> {args.sentences}" if args.sentences else ""
+    print(f"scored {n['rows']} rows ({n['errors']} with an error) -> {args.out}{sentences}", file=sys.stderr)
     return 0
 
 
@@ -183,10 +223,17 @@ def _train(args) -> int:
         config = replace(config, frame_corpora=tuple(args.frames))
     if args.no_team_data:
         config = replace(config, team_data=False)
+    if args.profile:
+        config = replace(config, profile=args.profile)
     if not args.out and not args.ship:
         raise InputError(f"train needs --out PATH (for example: {COMMAND} train --out my-model.skops).")
     t0 = time.perf_counter()
-    model = train(config)
+    extra = {}
+    if args.feedback:
+        from .feedback import read_feedback
+
+        extra["extra_topics"], extra["extra_frames"] = read_feedback(args.feedback)
+    model = train(config, **extra)
     if args.ship:
         from .bundle import ship_default
 
@@ -250,4 +297,17 @@ def _info(args) -> int:
         print(f"training data, {task}: " + ", ".join(f"{k} ({v})" for k, v in data.get("sources", {}).items()))
     for name, figures in info["metrics"].items():
         print(f"metrics, {name}: accuracy {figures.get('accuracy')}, macro-F1 {figures.get('macro_f1')} (n={figures.get('n')})")
+    return 0
+
+
+def _feedback(args) -> int:
+    from .feedback import FeedbackStore
+
+    store = FeedbackStore(args.db)
+    if args.action == "export":
+        n = store.export(args.out)
+        print(f"exported {n} correction(s) from {store.path} -> {args.out}", file=sys.stderr)
+    else:
+        n = store.purge()
+        print(f"deleted {n} correction(s) from {store.path}", file=sys.stderr)
     return 0

@@ -7,6 +7,8 @@ from typing import Any
 
 DEFAULT_TOPIC_CORPORA = ("huffpost", "nyt_cap", "ag_news")
 DEFAULT_FRAME_CORPORA = ("polnear_frames", "polnear_neutral", "hedge")
+PROFILES = ("research", "commercial")
+"""``commercial`` trains only on corpora whose terms allow commercial use (and the team's data)."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class TrainConfig:
     topic_corpora: tuple[str, ...] = DEFAULT_TOPIC_CORPORA
     frame_corpora: tuple[str, ...] = DEFAULT_FRAME_CORPORA
     team_data: bool = True
+    profile: str = "research"
     team_weight: float = 2.0
     max_rows_per_label: int = 2500
     topic_n_features: int = 2**17
@@ -35,7 +38,7 @@ class TrainConfig:
     max_iter: int = 300
     calibrate: bool = True
     also_threshold: float = 0.2
-    uncertain_threshold: float = 0.35
+    uncertain_threshold: float = 0.4
     random_state: int = 0
 
     def __post_init__(self):
@@ -60,6 +63,8 @@ class TrainConfig:
         for name in ("also_threshold", "uncertain_threshold"):
             if not 0 < getattr(self, name) < 1:
                 raise ValueError(f"{name} must be between 0 and 1; got {getattr(self, name)}.")
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile must be one of {PROFILES}; got {self.profile!r}.")
         if self.max_rows_per_label < 1:
             raise ValueError(f"max_rows_per_label must be >= 1; got {self.max_rows_per_label}.")
 

@@ -49,6 +49,8 @@ class _Head:
 
     def proba(self, X) -> np.ndarray:
         """Softmax over the labels the head was trained on; unseen labels get probability 0."""
+        if X.shape[0] == 0:
+            return np.zeros((0, len(self.labels)))
         p = _softmax(np.atleast_2d(self.clf.decision_function(X)) / self.temperature)
         out = np.zeros((X.shape[0], len(self.labels)))
         seen = self.index >= 0

@@ -68,6 +68,8 @@ class CorpusSpec:
     map: str | None = None
     split: str = "train"
     where: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    terms: str = "as stated by the corpus's owner (check before use)"
+    commercial: bool = False
 
     @property
     def is_hub(self) -> bool:
@@ -120,7 +122,9 @@ def parse_spec(spec: str, task: str) -> CorpusSpec:
                 f"{', '.join(sorted(named)) or 'none'}). For a hub dataset write hf:owner/name."
             )
     name = Path(source).name if not source.startswith("hf:") else source
-    return CorpusSpec(name=name, task=task, source=source, where=where, **opts)
+    # A file or hub id named on the command line is the user's to vouch for.
+    return CorpusSpec(name=name, task=task, source=source, where=where, terms="supplied by the user",
+                      commercial=True, **opts)
 
 
 def load_corpus(spec: CorpusSpec, max_rows_per_label: int | None = None, seed: int = 0) -> Labelled:

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from .labels import FRAMES
 
 SCHEMA_VERSION = 1
+_SPAN_FIELDS = ("evidence", "source", "source_resolved", "cue", "content")
 
 
 class Span(NamedTuple):
@@ -16,6 +17,14 @@ class Span(NamedTuple):
     start: int
     end: int
     weight: float
+
+
+class Mention(NamedTuple):
+    """A stretch of the analysed text, as written (offsets into it)."""
+
+    start: int
+    end: int
+    text: str
 
 
 class TopicScore(NamedTuple):
@@ -27,7 +36,11 @@ class TopicScore(NamedTuple):
 
 @dataclass(frozen=True)
 class SentenceFrame:
-    """How one sentence frames its claim, and the words that made the model say so."""
+    """How one sentence frames its claim, and the words that made the model say so.
+
+    Who said it (``source``, ``source_resolved``, ``cue``, ``content``) is filled in only when
+    attribution is asked for (``Model.analyze(text, attribution=True)``); otherwise None/().
+    """
 
     start: int
     end: int
@@ -36,6 +49,10 @@ class SentenceFrame:
     probs: dict[str, float]
     evidence: tuple[Span, ...]
     topic_weight: float
+    source: Mention | None = None
+    source_resolved: Mention | None = None
+    cue: tuple[Mention, ...] = ()
+    content: Mention | None = None
 
 
 @dataclass(frozen=True)
@@ -96,8 +113,12 @@ class Analysis:
             "frame_counts": self.frame_counts(),
             "sentences": [
                 {
-                    **{k: v for k, v in asdict(s).items() if k != "evidence"},
+                    **{k: v for k, v in asdict(s).items() if k not in _SPAN_FIELDS},
                     "evidence": [e._asdict() for e in s.evidence],
+                    "source": s.source._asdict() if s.source else None,
+                    "source_resolved": s.source_resolved._asdict() if s.source_resolved else None,
+                    "cue": [c._asdict() for c in s.cue],
+                    "content": s.content._asdict() if s.content else None,
                 }
                 for s in self.sentences
             ],

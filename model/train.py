@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 
 from .config import TrainConfig
 from .core import Model
-from .corpora import Labelled, dev_set, load_corpus, parse_spec, team_data
+from .corpora import Labelled, data_dir, dev_set, load_corpus, parse_spec, team_data
 from .errors import DataError
 from .features import Featurizer
 from .vectorize import DocumentVectorizer, SentenceVectorizer
@@ -60,14 +60,21 @@ def _classifier(C: float, config: TrainConfig) -> LogisticRegression:
 def gather(task: str, config: TrainConfig, log=None) -> Labelled:
     """The team's data for ``task`` plus every corpus the config names that is present."""
     data = team_data(task, config.team_weight) if config.team_data else Labelled()
+    used = 0
     for spec_text in getattr(config, f"{'topic' if task == 'topics' else 'frame'}_corpora"):
         spec = parse_spec(spec_text, task)
+        if config.profile == "commercial" and not spec.commercial:
+            _say(log, f"{task}: leaving out {spec.name} (profile commercial; terms: {spec.terms})")
+            continue
         if not spec.is_hub and not Path(spec.source).exists():
-            _say(log, f"skipping corpus {spec.name!r}: {spec.source} is absent (set NEWSFRAME_DATA_DIR)")
+            _say(log, f"{task}: skipping corpus {spec.name!r}: {spec.source} is absent (set NEWSFRAME_DATA_DIR)")
             continue
         part = load_corpus(spec, config.max_rows_per_label, config.random_state)
         _say(log, f"{task}: {spec.name} -> {len(part)} rows")
         data = data + part
+        used += 1
+    if not used:
+        _say(log, f"{task}: training on the team's data in data/ alone ({len(data)} rows): no corpus found under {data_dir()}")
     return data
 
 

@@ -1,0 +1,66 @@
+"""One chunk of texts in, the ``score`` command's output rows out, through the public ``Model`` API.
+
+These functions run wherever the scoring runs: in the CLI's process, in joblib workers and on
+Dask workers, so every engine writes the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .core import MAX_CHARS, Model
+from .labels import FRAMES
+from .results import SCORE_COLUMNS
+from .segment import split_sentences
+
+SENTENCE_COLUMNS: tuple[str, ...] = ("doc_id", "sent_idx", "start", "end", "frame", *(f"p_{f}" for f in FRAMES))
+"""The columns of ``score --sentences``: one row per sentence of every scored document."""
+
+PROB_DECIMALS = 4
+"""Probabilities are written to 4 decimals, as ``DocScore.to_row`` writes ``topic_prob``."""
+
+
+def doc_columns(model: Model, texts: Sequence[Any]):
+    """``SCORE_COLUMNS`` for each text, as a frame; ``topic_prob`` is missing (NaN) on error rows.
+
+    Missing rather than '' so that JSONL writes null and Parquet a float column; CSV still
+    writes an empty cell.
+    """
+    import pandas as pd
+
+    rows = [r.to_row() for r in model.score(list(texts))]
+    frame = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
+    frame["topic_prob"] = pd.to_numeric(frame["topic_prob"].replace("", None), errors="coerce").astype("float64")
+    return frame
+
+
+def sentence_rows(model: Model, texts: Sequence[Any], doc_ids: Sequence[Any]):
+    """One row per sentence: ``doc_id, sent_idx, start, end, frame, p_<frame>...``.
+
+    Segmentation and frame probabilities are those of ``Model.analyze`` (the text is cut at
+    ``MAX_CHARS`` and split by ``split_sentences``; each sentence goes through
+    ``predict_frame_proba``), without computing explanations, which is most of analyze's time.
+    Texts that are not strings have no sentences, like the error rows of ``Model.score``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    ids, idx, starts, ends, sentences = [], [], [], [], []
+    for doc_id, text in zip(doc_ids, texts):
+        if not isinstance(text, str):
+            continue
+        body = text[:MAX_CHARS]
+        for k, (start, end) in enumerate(split_sentences(body)):
+            ids.append(doc_id)
+            idx.append(k)
+            starts.append(start)
+            ends.append(end)
+            sentences.append(body[start:end])
+    probs = model.predict_frame_proba(sentences) if sentences else np.zeros((0, len(FRAMES)))
+    frame = pd.DataFrame({"doc_id": ids, "sent_idx": idx, "start": starts, "end": ends})
+    frame["doc_id"] = frame["doc_id"].astype(object)
+    frame["frame"] = [FRAMES[i] for i in probs.argmax(axis=1)] if len(probs) else []
+    for j, label in enumerate(FRAMES):
+        frame[f"p_{label}"] = probs[:, j].round(PROB_DECIMALS)
+    return frame.astype({"sent_idx": "int64", "start": "int64", "end": "int64"})[list(SENTENCE_COLUMNS)]

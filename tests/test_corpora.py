@@ -1,0 +1,122 @@
+"""Corpus specs and loading through datasets, on local files; never a hub lookup by mistake."""
+
+import io
+from pathlib import Path
+
+import pytest
+
+from model import DataError, InputError, TrainConfig
+from model.corpora import data_dir, dev_set, load_corpus, parse_spec, recipe
+from model.train import gather
+
+SHARED = data_dir()
+needs_corpora = pytest.mark.skipif(not (SHARED / "ag_news").exists(), reason="shared corpora absent")
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_local_csv_with_columns_and_map(tmp_path):
+    f = write(tmp_path / "mine.csv", "body,section\nGoal in the final,Sports\nShares fell,Business\nA poem,Arts\n")
+    spec = parse_spec(f"{f}?text=body&label=section&map=ag_news", "topics")
+    data = load_corpus(spec)
+    assert data.texts == ("Goal in the final", "Shares fell")  # Arts is not in the ag_news map: dropped
+    assert data.labels == ("sport", "economy_business_finance")
+
+
+def test_jsonl_and_where_filter(tmp_path):
+    f = write(tmp_path / "f.jsonl", '{"text": "He denied it.", "frame": "denial", "split": "a"}\n'
+                                    '{"text": "It may rain.", "frame": "speculation", "split": "b"}\n')
+    data = load_corpus(parse_spec(f"{f}?label=frame&where=split:b", "frames"))
+    assert data.texts == ("It may rain.",) and data.labels == ("speculation",)
+
+
+def test_labels_outside_the_set_need_a_map(tmp_path):
+    f = write(tmp_path / "bad.csv", "text,label\nSome text,Sports\n")
+    with pytest.raises(DataError, match=r"outside the topics label set: \['Sports'\].*map="):
+        load_corpus(parse_spec(str(f), "topics"))
+
+
+def test_missing_column_names_the_fix(tmp_path):
+    f = write(tmp_path / "cols.csv", "body,label\nx,sport\n")
+    with pytest.raises(DataError, match=r"needs a column 'text'; found \['body', 'label'\].*\?text=COL"):
+        load_corpus(parse_spec(str(f), "topics"))
+
+
+def test_a_mistyped_path_is_an_error_not_a_hub_lookup(tmp_path):
+    with pytest.raises(InputError, match="No corpus file at .*hf:owner/name"):
+        parse_spec(str(tmp_path / "nope.csv"), "topics")
+    with pytest.raises(InputError, match="No corpus file"):
+        parse_spec("ag_newz", "topics")
+
+
+def test_hub_ids_offline_fail_with_one_clear_error():
+    spec = parse_spec("hf:someone/some-dataset", "topics")
+    assert spec.is_hub
+    with pytest.raises(InputError, match="Could not load hub dataset 'hf:someone/some-dataset'"):
+        load_corpus(spec)
+
+
+def test_unknown_spec_option_is_refused(tmp_path):
+    f = write(tmp_path / "x.csv", "text,label\na,sport\n")
+    with pytest.raises(InputError, match=r"Unknown option\(s\) \['lable'\]"):
+        parse_spec(f"{f}?lable=x", "topics")
+
+
+def test_recipe_names_terms_for_every_corpus():
+    for name, entry in recipe().items():
+        assert entry["terms"] and isinstance(entry["commercial"], bool), name
+
+
+def test_training_without_corpora_says_it_uses_data_alone(monkeypatch, tmp_path):
+    monkeypatch.setenv("NEWSFRAME_DATA_DIR", str(tmp_path))
+    log = io.StringIO()
+    data = gather("frames", TrainConfig(), log)
+    assert "training on the team's data in data/ alone" in log.getvalue()
+    assert set(data.sources) == {f"data/frames/{f}.csv" for f in
+                                 ("allegation", "confirmation", "denial", "neutral", "speculation")}
+
+
+@needs_corpora
+def test_commercial_profile_leaves_out_non_commercial_corpora():
+    log = io.StringIO()
+    data = gather("topics", TrainConfig(profile="commercial", max_rows_per_label=5), log)
+    assert "leaving out ag_news" in log.getvalue()
+    assert "huffpost" in data.sources and "ag_news" not in data.sources
+
+
+@needs_corpora
+def test_dev_sets_resolve_against_the_shared_corpora():
+    topics, frames = dev_set("topics"), dev_set("frames")
+    assert len(topics) >= 200 and len(frames) >= 300
+    assert all(len(t) > 200 for t in topics.texts)
+
+
+@needs_corpora
+def test_cross_corpus_on_a_sample_reports_cross_and_in_domain():
+    from model.crosscorpus import cross_corpus
+
+    result = cross_corpus("frames", TrainConfig(max_iter=100), sample=30, test_cap=20)
+    assert {"polnear", "hedge", "team (data/)", "emergent"} <= set(result)
+    for name, r in result.items():
+        assert 0 <= r["cross"]["accuracy"] <= 1 and "ece" in r["cross"]
+        assert (r["in_domain"] is None) == (name in ("emergent", "rumoureval", "dev set (team-labelled)"))
+
+
+@needs_corpora
+@pytest.mark.slow
+def test_default_recipe_reproduces_the_shipped_model(model, seed_text):
+    """Reproducible means the same predictions on a fixed check set under the pinned versions."""
+    import numpy as np
+
+    from model import train
+    from model.segment import split_sentences
+
+    retrained = train(TrainConfig(), log=None)
+    sentences = [seed_text[s:e] for s, e in split_sentences(seed_text)]
+    docs = list(dev_set("topics").texts[:60]) + [seed_text]
+    np.testing.assert_allclose(retrained.predict_frame_proba(sentences), model.predict_frame_proba(sentences), atol=1e-5)
+    np.testing.assert_allclose(retrained.predict_topic_proba(docs), model.predict_topic_proba(docs), atol=1e-5)
+    assert retrained.calibration == pytest.approx(model.calibration, abs=1e-6)
