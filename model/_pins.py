@@ -1,3 +1,3 @@
 """Written by ``python -m model train --ship``: the sha256 of the shipped default bundle."""
 
-DEFAULT_SHA256 = "4fcad855aec881f4023e8a5f58cf736b7e0ae5eb688cba3e24e333517bafb985"
+DEFAULT_SHA256 = "0c95989cf437730dd1b1d5ec23a1b564b04ac7f44374085e19af41cdf4ef5d9f"

@@ -82,6 +82,25 @@ def save_bundle(model: Model, path: str | os.PathLike) -> str:
     return model.manifest["sha256"]
 
 
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+"""A bundle may unpack to at most this much: a hostile file cannot exhaust memory (a zip bomb)."""
+
+
+def _check_unpacked_size(path: Path) -> None:
+    from zipfile import BadZipFile, ZipFile
+
+    try:
+        with ZipFile(path) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+    except (BadZipFile, OSError, ValueError) as e:
+        raise IntegrityError(f"{path} is not a readable newsframe bundle ({type(e).__name__}: {e}).") from e
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise IntegrityError(
+            f"{path} would unpack to {unpacked / 2**20:,.0f} MiB, over the {MAX_UNPACKED_BYTES / 2**20:,.0f} MiB "
+            "a newsframe bundle may hold; refusing to load it."
+        )
+
+
 def load_model(path: str | os.PathLike | None = None) -> Model:
     """Load a bundle; the shipped default when ``path`` is None.
 
@@ -115,6 +134,7 @@ def load_model(path: str | os.PathLike | None = None) -> Model:
             f"The shipped default model {path} does not match its pinned sha256 "
             f"(expected {DEFAULT_SHA256[:16]}..., found {sha[:16]}...). Reinstall newsframe."
         )
+    _check_unpacked_size(path)
     try:
         untrusted = set(sio.get_untrusted_types(file=path))
     except Exception as e:  # a damaged zip or schema fails in many ways inside skops; all mean the same

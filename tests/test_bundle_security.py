@@ -319,3 +319,17 @@ def test_an_altered_default_is_refused(default_copy, good_bundle, capsys, altera
     assert main(["info"]) == 4
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(default_copy) in err
+
+
+def test_a_bundle_that_would_unpack_too_large_is_refused(tmp_path, monkeypatch):
+    import zipfile
+
+    import model.bundle as bundle
+
+    path = tmp_path / "bomb.skops"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("schema.json", "{}")
+        zf.writestr("blob.npy", b"\0" * 4096)
+    monkeypatch.setattr(bundle, "MAX_UNPACKED_BYTES", 1024)
+    with pytest.raises(IntegrityError, match="would unpack to .* refusing to load it"):
+        load_model(path)
