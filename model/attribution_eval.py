@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .attribution_link import Relation
-from .attribution_polnear import read_split
+from .attribution_polnear import Parts, read_split
 from .segment import split_sentences
 
-Parts = tuple[tuple[int, int], ...]
 
 
 class _Tagger(Protocol):
