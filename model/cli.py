@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cross-corpus", action="store_true",
                    help="train on all corpora but one and test on the one left out, for every corpus (slow)")
     p.add_argument("--sample", type=int, help="with --cross-corpus: rows per label per training corpus (quick run)")
+    p.add_argument("--attribution", action="store_true",
+                   help="precision/recall of source and cue spans on PolNeAR's test split (needs the [attribution] "
+                        "extra; fits the tagger on the train split first unless --attribution-state is given)")
+    p.add_argument("--attribution-state", metavar="FILE",
+                   help="with --attribution: a tagger state saved by python -m model.attribution fit --out FILE")
     p.add_argument("--task", choices=["topics", "frames"], help="default: 'topics' if a topic column exists, else 'frames'")
     p.add_argument("--text-column", default="text")
     p.add_argument("--label-column", help="default: topic (topics) or frame (frames)")
@@ -254,6 +259,8 @@ def _evaluate(args) -> int:
 
     if args.cross_corpus:
         return _cross_corpus(args)
+    if args.attribution:
+        return _attribution(args)
     if not args.file:
         raise InputError(f"evaluate needs a labelled FILE or --cross-corpus (see: {COMMAND} evaluate --help).")
 
@@ -269,6 +276,13 @@ def _evaluate(args) -> int:
     result = evaluate(_load(args), frame[args.text_column].tolist(), frame[label_col].tolist(), task)
     print(json.dumps(result, indent=2) if args.json else format_report(result))
     return 0
+
+
+def _attribution(args) -> int:
+    from .attribution import main as attribution_main
+
+    state = ["--state", args.attribution_state] if args.attribution_state else []
+    return attribution_main(["evaluate", *state, *(["--json"] if args.json else [])])
 
 
 def _cross_corpus(args) -> int:

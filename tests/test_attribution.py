@@ -236,3 +236,18 @@ def test_evaluate_attribution_reports_exact_and_overlap_figures(tagger):
             figures = result[role][match]
             assert 0 <= figures["precision"] <= 1 and 0 <= figures["recall"] <= 1
         assert result[role]["overlap"]["recall"] >= result[role]["exact"]["recall"]
+
+
+def test_evaluate_attribution_command_reports_source_and_cue_figures(tagger, tmp_path, capsys):
+    import json
+
+    from model.cli import main
+
+    path = tmp_path / "state.npz"
+    save_state(tagger.to_state(), path)
+    assert main(["evaluate", "--attribution", "--attribution-state", str(path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    for span in ("source", "cue"):
+        for match in ("exact", "overlap"):
+            figures = result[span][match]
+            assert 0.3 < figures["precision"] <= 1 and 0.3 < figures["recall"] <= 1
