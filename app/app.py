@@ -20,6 +20,7 @@ from components import (  # noqa: E402
     render_frames,
     render_model_card,
     render_topics,
+    render_who_said_what,
     select_sentence,
 )
 
@@ -41,8 +42,8 @@ def get_model() -> Model:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def analyze(sha256: str, text: str) -> Analysis:
-    return get_model().analyze(text)
+def analyze(sha256: str, text: str, attribution: bool) -> Analysis:
+    return get_model().analyze(text, attribution=attribution)
 
 
 def read_example(title: str) -> str:
@@ -65,7 +66,7 @@ def analyze_tab(model: Model) -> None:
         st.caption("Pasted text is analysed in memory and not stored (unless you save a correction).")
         return
     sha = model.manifest.get("sha256", "")
-    analysis = analyze(sha, text)
+    analysis = analyze(sha, text, model.has_attribution)
     left, right = st.columns([1, 2], gap="large")
     with left:
         render_topics(analysis, key="topics")
@@ -74,6 +75,8 @@ def analyze_tab(model: Model) -> None:
     if not analysis.sentences:
         return
     token = f"{zlib.crc32(text.encode('utf-8')):08x}"
+    st.divider()
+    render_who_said_what(analysis, available=model.has_attribution, key="who")
     st.divider()
     st.subheader("Why")
     i = select_sentence(analysis, key=f"sentence-{token}")

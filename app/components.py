@@ -57,6 +57,34 @@ def render_frames(analysis: Analysis, text: str, *, key: str = "frames") -> None
     st.markdown(frames_html(analysis, text, only=only), unsafe_allow_html=True)
 
 
+def render_who_said_what(analysis: Analysis, *, available: bool, key: str = "who") -> None:
+    """A table of the attributed sentences: who (as written, and whom a pronoun means), the frame, the cue."""
+    st.subheader("Who said what")
+    if not available:
+        st.caption("Not available with this install: the model needs its who-said-what tagger and the "
+                   "`[attribution]` extra (`pip install -c constraints.txt -e '.[attribution]'`).")
+        return
+    rows = [
+        {
+            "#": i + 1,
+            "source": _line(s.source.text) if s.source else "",
+            "refers to": _line(s.source_resolved.text) if s.source_resolved else "",
+            "frame": s.frame,
+            "cue": " … ".join(_line(c.text) for c in s.cue),
+            "sentence": _line(s.text),
+        }
+        for i, s in enumerate(analysis.sentences)
+        if s.source is not None or s.cue
+    ]
+    if not rows:
+        st.info("No sentence attributes its claim to anyone.")
+        return
+    st.caption("Each claim's source as written in the text, the earlier name a pronoun or \"the spokesman\" "
+               "refers to, and the reporting words (cue); numbered as in the article.")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"{key}-table",
+                 column_config={"sentence": st.column_config.TextColumn(width="large")})
+
+
 def select_sentence(analysis: Analysis, *, key: str = "sentence") -> int:
     """A sentence picker (the first non-neutral sentence first); returns the chosen index."""
     labels = [f"{i + 1}. [{s.frame}] {' '.join(s.text.split())[:90]}" for i, s in enumerate(analysis.sentences)]
@@ -143,9 +171,14 @@ def _save(store: FeedbackStore, text: str, kind: str, predicted: str, corrected:
                "--out fb.jsonl` then `python -m model train --feedback fb.jsonl --out my.skops`.")
 
 
+def _line(text: str) -> str:
+    """A span on one line (a table cell): runs of whitespace become one space."""
+    return " ".join(text.split())
+
+
 def _plain(text: str) -> str:
     """A sentence for Markdown: one line, Markdown's special characters escaped."""
-    line = " ".join(text.split())
+    line = _line(text)
     return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$" else c for c in line)
 
 

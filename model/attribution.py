@@ -42,6 +42,9 @@ from .segment import split_sentences
 
 __all__ = ["AttributionTagger", "evaluate_attribution", "format_attribution_report"]
 
+TERMS = "PolNeAR (Newell et al. 2018): no licence stated; research and in-house use"
+"""The terms of the tagger's training data, for the model card and ``--profile commercial``."""
+
 STATE_FORMAT = 1
 DEFAULT_PARAMS: dict[str, float | int] = {"c1": 0.5, "c2": 0.01, "max_iterations": 100, "min_freq": 3}
 """CRF settings, chosen on PolNeAR's dev split (docs/attribution.md)."""
@@ -63,6 +66,8 @@ class AttributionTagger:
         self._featurizer = Featurizer()
         self._tagger = None
         self._lock = threading.Lock()
+        self.trained_articles: int | None = None
+        """How many PolNeAR train articles ``fit`` read (None for a tagger rebuilt from state)."""
 
     @property
     def fitted(self) -> bool:
@@ -97,9 +102,11 @@ class AttributionTagger:
         import pycrfsuite
 
         trainer = pycrfsuite.Trainer(verbose=verbose)
-        for article in read_split("train", polnear, limit):
+        articles = read_split("train", polnear, limit)
+        for article in articles:
             for sentence, tags in self._gold_sequences(article):
                 trainer.append(sentence.features, tags)
+        self.trained_articles = len(articles)
         trainer.set_params(
             {
                 "c1": float(self.params["c1"]),
@@ -212,6 +219,10 @@ class AttributionTagger:
             )
         return out
 
+    def info(self) -> dict[str, Any]:
+        """What the tagger is, JSON-ready: its settings, tag set and model size."""
+        return {"params": dict(self.params), "tags": list(TAGS), "crf_bytes": len(self._crf or b"")}
+
     def to_state(self) -> dict[str, Any]:
         """Plain state for the model bundle: the CRFsuite model file's bytes and the settings.
 
@@ -243,6 +254,32 @@ class AttributionTagger:
                 f"by this version (format {STATE_FORMAT}, tags {list(TAGS)}). Refit with AttributionTagger().fit()."
             )
         return cls(crf=bytes(state["crf"]), params=dict(state["params"]))
+
+
+EXTRA_MODULES = ("spacy", "pycrfsuite")
+
+
+def extra_missing() -> list[str]:
+    """The modules of the ``[attribution]`` extra that are not installed (found, not imported)."""
+    from importlib.util import find_spec
+
+    return [name for name in EXTRA_MODULES if find_spec(name) is None]
+
+
+def require_extra() -> None:
+    """Fail with the install command when spaCy or CRFsuite is missing, before any work starts.
+
+    Raises
+    ------
+    InputError
+        When the ``[attribution]`` extra is not installed.
+    """
+    missing = extra_missing()
+    if missing:
+        raise InputError(
+            f"Who said what needs spaCy and CRFsuite; {', '.join(missing)} is not installed. "
+            "Install the extra: pip install -c constraints.txt -e '.[attribution]'"
+        )
 
 
 def _mention(text: str, part: tuple[int, int] | None) -> Mention | None:

@@ -68,6 +68,7 @@ def save_bundle(model: Model, path: str | os.PathLike) -> str:
         "calibration": dict(model.calibration),
         "topic": model.topic_pipeline,
         "frame": model.frame_pipeline,
+        "attribution": model.attribution.to_state() if model.attribution is not None else None,
     }
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
     os.close(fd)
@@ -179,9 +180,21 @@ def load_model(path: str | os.PathLike | None = None) -> Model:
             TrainConfig.from_dict(payload["config"], ignore_extra=True),
             {**manifest, "sha256": sha},
             payload.get("calibration"),
+            _attribution(payload.get("attribution"), path),
         )
     except (TypeError, ValueError, KeyError, AttributeError) as e:
         raise IntegrityError(f"{path} is not a newsframe bundle: its parts do not fit together ({type(e).__name__}: {e}).") from e
+
+
+def _attribution(state, path: Path):
+    """The who-said-what tagger a bundle carries (plain data: bytes, strings, numbers), or None."""
+    if state is None:
+        return None
+    if not isinstance(state, dict) or not isinstance(state.get("crf"), bytes):
+        raise IntegrityError(f"{path} is not a newsframe bundle (malformed attribution state).")
+    from .attribution import AttributionTagger
+
+    return AttributionTagger.from_state(state)
 
 
 def ship_default(model: Model, log=None) -> Path:
@@ -194,6 +207,12 @@ def ship_default(model: Model, log=None) -> Path:
     from .heldout import heldout_metrics
 
     model.manifest["metrics"] = heldout_metrics(model, log)
+    if model.attribution is not None:
+        from .attribution_eval import evaluate_attribution, format_attribution_report
+
+        model.manifest["attribution_metrics"] = evaluate_attribution(model.attribution, "test")
+        if log is not None:
+            print(format_attribution_report(model.manifest["attribution_metrics"]), file=log)
     cross = Path(__file__).resolve().parent.parent / "docs" / "cross_corpus.json"
     if cross.exists():
         import json

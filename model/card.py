@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .core import MAX_CHARS, Model
+from .attribution import TERMS as ATTRIBUTION_TERMS
 from .corpora import recipe
 from .labels import FRAME_DEFINITIONS, IPTC_CODES, TOPIC_NAMES
 
@@ -22,6 +23,10 @@ def render_card(model: Model) -> str:
         "- heads: topics and frames are each a multinomial logistic regression over hashed tf-idf "
         "features (word 1-2-grams and stems for topics, 1-3-grams, stems and cue features for frames); "
         "an article is read as one bag of words at prediction time (training pools sentence vectors).",
+        "- who said what: "
+        + ("a CRF (CRFsuite) over spaCy's blank English tokenizer tags source, cue and content spans; "
+           "used by `analyze(text, attribution=True)` with the `[attribution]` extra."
+           if model.attribution is not None else "not in this bundle."),
         "",
         "## Labels",
         "",
@@ -42,13 +47,22 @@ def render_card(model: Model) -> str:
     named = recipe()
     for task, info in m.get("training_data", {}).items():
         for name, n in info.get("sources", {}).items():
-            terms = named.get(name, {}).get("terms", "written by the newsframe team, MIT")
+            terms = named.get(name, {}).get("terms") or (ATTRIBUTION_TERMS if task == "attribution" else "written by the newsframe team, MIT")
             lines.append(f"- {task}: `{name}`, {n:,} rows; {terms}")
     lines += ["", "## Metrics (held-out; see docs/evaluation.md for how each was measured)", ""]
     for name, fig in m.get("metrics", {}).items():
         lines.append(f"- {name}: accuracy {fig['accuracy']:.3f}, macro-F1 {fig['macro_f1']:.3f}, n={fig['n']}")
         for lab, c in fig.get("per_class", {}).items():
             lines.append(f"  - {lab}: P {c['precision']:.2f} R {c['recall']:.2f} F1 {c['f1']:.2f} (n={c['support']})")
+    who = m.get("attribution_metrics")
+    if who:
+        lines += ["", f"## Who said what (PolNeAR {who['split']} split: {who['articles']} articles, "
+                  f"{who['relations']} annotated relations)", "",
+                  "| span | match | precision | recall | F1 |", "|---|---|---|---|---|"]
+        for role in ("source", "cue"):
+            for match in ("exact", "overlap"):
+                f = who[role][match]
+                lines.append(f"| {role} | {match} | {f['precision']:.3f} | {f['recall']:.3f} | {f['f1']:.3f} |")
     cross = m.get("cross_corpus")
     if cross:
         lines += ["", "## Cross-corpus evaluation (train on all corpora but one, test on the one left out)", "",

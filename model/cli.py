@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("analyze", "Analyze one text: topics, each sentence's frame, and the evidence.", _analyze)
     p.add_argument("file", nargs="?", default="-", help="a UTF-8 text file, or - for standard input (default)")
     p.add_argument("--json", action="store_true", help="print Analysis.to_dict() as JSON")
+    p.add_argument("--attribution", action=argparse.BooleanOptionalAction, default=None,
+                   help="who said what: each sentence's source, cue and content (default: on when the model "
+                        "has a tagger and the [attribution] extra is installed)")
     _model_option(p)
 
     from .engines import ENGINES
@@ -156,7 +159,9 @@ def _analyze(args) -> int:
     from .files import read_stdin, read_text
 
     text = read_stdin() if args.file == "-" else read_text(args.file)
-    analysis = _load(args).analyze(text)
+    model = _load(args)
+    who = model.has_attribution if args.attribution is None else args.attribution
+    analysis = model.analyze(text, attribution=who)
     if args.json:
         print(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -192,7 +197,21 @@ def _render(analysis, text: str) -> str:
         lines.append(f"[{s.frame:<12} {s.probs[s.frame]:.2f}] {' '.join(s.text.split())}")
         if cue and s.frame != "neutral":
             lines.append(f"{'':16}evidence: {cue}")
+        who = _who(s)
+        if who:
+            lines.append(f"{'':16}{who}")
     return "\n".join(lines)
+
+
+def _who(s) -> str:
+    """'who: Peskov (said)': a sentence's source, what a pronoun stands for, and its cue."""
+    if s.source is None and not s.cue:
+        return ""
+    source = " ".join(s.source.text.split()) if s.source else "(no source)"
+    if s.source_resolved is not None:
+        source += f" = {' '.join(s.source_resolved.text.split())}"
+    cue = " ... ".join(" ".join(c.text.split()) for c in s.cue)
+    return f"who: {source}" + (f" ({cue})" if cue else "")
 
 
 def _score(args) -> int:

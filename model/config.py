@@ -18,7 +18,9 @@ class TrainConfig:
     Corpora are names from ``data/corpora.toml``, local files or ``hf:owner/name`` specs
     (see ``model.corpora``); they are read from ``NEWSFRAME_DATA_DIR`` and skipped with a
     warning where absent. The team's own labelled text in ``data/`` is always used when
-    ``team_data`` is true, with ``team_weight`` as its sample weight.
+    ``team_data`` is true, with ``team_weight`` as its sample weight. With ``attribution``
+    the who-said-what tagger is fitted on PolNeAR's train split too, where PolNeAR and the
+    ``[attribution]`` extra are present.
     """
 
     topic_corpora: tuple[str, ...] = DEFAULT_TOPIC_CORPORA
@@ -40,6 +42,7 @@ class TrainConfig:
     also_threshold: float = 0.2
     uncertain_threshold: float = 0.4
     random_state: int = 0
+    attribution: bool = True
 
     def __post_init__(self):
         for name in ("topic_corpora", "frame_corpora"):

@@ -84,8 +84,11 @@ class Model:
         config: TrainConfig | None = None,
         manifest: dict[str, Any] | None = None,
         calibration: dict[str, float] | None = None,
+        attribution: Any = None,
     ):
         self.config = config or TrainConfig()
+        self.attribution = attribution
+        """The who-said-what tagger (``model.attribution.AttributionTagger``), or None."""
         self.manifest = dict(manifest or {})
         self.calibration = {"topic": 1.0, "frame": 1.0, **(calibration or {})}
         self._topic = _Head(topic_pipeline, TOPICS, self.calibration["topic"])
@@ -98,6 +101,15 @@ class Model:
     @property
     def frame_pipeline(self) -> Pipeline:
         return self._frame.pipeline
+
+    @property
+    def has_attribution(self) -> bool:
+        """Whether ``analyze(text, attribution=True)`` can run: a tagger and the extra are here."""
+        if self.attribution is None:
+            return False
+        from .attribution import extra_missing
+
+        return not extra_missing()
 
     def __repr__(self) -> str:
         sha = self.manifest.get("sha256", "unsaved")
@@ -121,8 +133,12 @@ class Model:
         return [FRAMES[i] for i in self.predict_frame_proba(sentences).argmax(axis=1)]
 
     # ---- one text, explained -----------------------------------------------------------
-    def analyze(self, text: str) -> Analysis:
+    def analyze(self, text: str, attribution: bool = False) -> Analysis:
         """Topics, per-sentence frames and the evidence for both, offsets into ``text``.
+
+        With ``attribution=True`` each sentence also says who said it: ``source``,
+        ``source_resolved``, ``cue`` and ``content`` (needs a bundle with a tagger and the
+        ``[attribution]`` extra); off by default so the plain path does not pay for it.
 
         Examples
         --------
@@ -135,6 +151,7 @@ class Model:
 
             raise InputError(f"analyze() expects a str; got {type(text).__name__}.")
         body, spans, sentences = self._segment(text)
+        who = self._who_said_what(body, spans) if attribution else [{}] * len(spans)
         Xt = self._topic.vec.transform_sentences([body])
         Xf = self._frame.vec.transform_sentences(sentences)
         topic_p = self._topic.proba(Xt)[0]
@@ -165,6 +182,7 @@ class Model:
                     probs={f: float(p) for f, p in zip(FRAMES, frame_p[i])},
                     evidence=top_evidence(f_weights, FRAME_EVIDENCE),
                     topic_weight=round(float(per_sentence[i]), 6),
+                    **who[i],
                 )
             )
         return Analysis(
@@ -247,6 +265,7 @@ class Model:
             "topics": dict(TOPIC_DEFINITIONS),
             "frames": dict(FRAME_DEFINITIONS),
             "max_chars": MAX_CHARS,
+            "attribution": self.attribution.info() if self.attribution is not None else None,
         }
 
     def model_card(self) -> str:
@@ -268,6 +287,19 @@ class Model:
         body = text[:MAX_CHARS]
         spans = split_sentences(body)
         return body, spans, [body[s:e] for s, e in spans]
+
+    def _who_said_what(self, body: str, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
+        from .errors import InputError
+
+        if self.attribution is None:
+            raise InputError(
+                "This model has no who-said-what tagger (it was trained without PolNeAR or without the "
+                "[attribution] extra). Use the shipped default, or retrain with both present."
+            )
+        from .attribution import require_extra
+
+        require_extra()
+        return self.attribution.predict(body, spans)
 
     def _also(self, topics: tuple[TopicScore, ...]) -> tuple[TopicScore, ...]:
         return tuple(t for t in topics[1:] if t.probability >= self.config.also_threshold)

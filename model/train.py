@@ -85,6 +85,7 @@ def train(
     frames: Labelled | None = None,
     extra_topics: Labelled | None = None,
     extra_frames: Labelled | None = None,
+    attribution=None,
     log=sys.stderr,
 ) -> Model:
     """Fit both heads and return a ``Model``.
@@ -99,6 +100,9 @@ def train(
     extra_topics, extra_frames : Labelled, default=None
         Rows added to whatever was gathered, with their own sample weights (for example
         user feedback).
+    attribution : AttributionTagger, default=None
+        A fitted who-said-what tagger to carry; when None and ``config.attribution`` is true,
+        one is fitted on PolNeAR's train split if it and the ``[attribution]`` extra are present.
     log : file-like or None
         Where progress lines go; None for silence.
     """
@@ -130,13 +134,43 @@ def train(
             if len(data):
                 calibration[head] = fit_temperature(heads[task], data)
                 _say(log, f"{task}: temperature {calibration[head]:.2f} fitted on {len(data)} dev rows")
+    if attribution is None and config.attribution:
+        attribution = fit_attribution(config, log)
     manifest = {
         "training_data": {
             "topics": {"sources": topics.sources, "labels": dict(Counter(topics.labels))},
             "frames": {"sources": frames.sources, "labels": dict(Counter(frames.labels))},
         }
     }
-    return Model(heads["topics"], heads["frames"], config, manifest, calibration)
+    if attribution is not None:
+        articles = getattr(attribution, "trained_articles", None)
+        manifest["training_data"]["attribution"] = {"sources": {"polnear (train split, articles)": articles or 0}}
+    return Model(heads["topics"], heads["frames"], config, manifest, calibration, attribution)
+
+
+def fit_attribution(config: TrainConfig, log=None):
+    """The who-said-what tagger fitted on PolNeAR's train split, or None (with a line why) when
+    PolNeAR or the ``[attribution]`` extra is absent, or the profile is commercial (PolNeAR's
+    terms are research use): the heads do not depend on it."""
+    from .attribution import TERMS, AttributionTagger, require_extra
+    from .attribution_polnear import default_archive
+    from .errors import InputError
+
+    if config.profile == "commercial":
+        _say(log, f"attribution: leaving out the tagger (profile commercial; terms: {TERMS})")
+        return None
+    try:
+        require_extra()
+    except InputError as e:
+        _say(log, f"attribution: skipped: {e}")
+        return None
+    if not default_archive().exists():
+        _say(log, f"attribution: skipped: PolNeAR is absent ({default_archive()}; set NEWSFRAME_DATA_DIR)")
+        return None
+    t0 = time.perf_counter()
+    tagger = AttributionTagger().fit()
+    _say(log, f"attribution: fitted on PolNeAR's train split in {time.perf_counter() - t0:.1f}s")
+    return tagger
 
 
 def fit_temperature(pipe: Pipeline, data: Labelled) -> float:

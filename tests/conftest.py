@@ -71,5 +71,5 @@ def tiny_model():
     def labelled(rows):
         return Labelled(tuple(t for t, _ in rows), tuple(l for _, l in rows), (1.0,) * len(rows))
 
-    config = TrainConfig(topic_n_features=2**12, frame_n_features=2**12, topic_C=50.0, frame_C=50.0)
+    config = TrainConfig(topic_n_features=2**12, frame_n_features=2**12, topic_C=50.0, frame_C=50.0, attribution=False)
     return train(config, topics=labelled(TINY_TOPICS), frames=labelled(TINY_FRAMES), log=None)

@@ -251,3 +251,130 @@ def test_evaluate_attribution_command_reports_source_and_cue_figures(tagger, tmp
         for match in ("exact", "overlap"):
             figures = result[span][match]
             assert 0.3 < figures["precision"] <= 1 and 0.3 < figures["recall"] <= 1
+
+
+# ---- wired into the model: analyze, the bundle, train and the CLI ------------------------------
+
+
+@pytest.fixture(scope="session")
+def who_model(tiny_model, tagger):
+    from model import Model
+
+    return Model(tiny_model.topic_pipeline, tiny_model.frame_pipeline, tiny_model.config,
+                 dict(tiny_model.manifest), dict(tiny_model.calibration), tagger)
+
+
+@pytest.fixture(scope="session")
+def who_bundle(who_model, tmp_path_factory):
+    path = tmp_path_factory.mktemp("who") / "who.skops"
+    who_model.save(path)
+    return path
+
+
+@pytest.mark.slow
+def test_analyze_with_attribution_fills_each_sentence_as_the_tagger_does(who_model, seed_output):
+    text, spans, out = seed_output
+    plain = who_model.analyze(text)
+    who = who_model.analyze(text, attribution=True)
+    assert [(s.start, s.end, s.frame, s.probs) for s in who.sentences] == [
+        (s.start, s.end, s.frame, s.probs) for s in plain.sentences
+    ]
+    assert all(s.source is None and s.cue == () for s in plain.sentences)
+    assert [(s.source, s.source_resolved, s.cue, s.content) for s in who.sentences] == [
+        (r["source"], r["source_resolved"], r["cue"], r["content"]) for r in out
+    ]
+    peskov = next(s for s in who.sentences if "pulp fiction" in s.text)
+    assert peskov.source.text == "Kremlin spokesman Dmitri Peskov" and [c.text for c in peskov.cue] == ["said"]
+
+
+def test_analyze_with_attribution_on_a_model_without_a_tagger_says_why(tiny_model):
+    assert tiny_model.attribution is None and not tiny_model.has_attribution
+    with pytest.raises(InputError, match="no who-said-what tagger"):
+        tiny_model.analyze("The minister denied it.", attribution=True)
+
+
+@pytest.mark.slow
+def test_missing_extra_is_one_line_with_the_install_command(who_model, who_bundle, monkeypatch, tmp_path, capsys):
+    import model.attribution as attribution
+    from model.cli import main
+
+    monkeypatch.setattr(attribution, "EXTRA_MODULES", ("spacy", "no_such_module_for_newsframe"))
+    assert not who_model.has_attribution
+    with pytest.raises(InputError, match=r"no_such_module_for_newsframe is not installed.*\[attribution\]"):
+        who_model.analyze("The minister denied it.", attribution=True)
+    doc = tmp_path / "doc.txt"
+    doc.write_text("The minister denied it, a spokesman said.", encoding="utf-8")
+    assert main(["analyze", str(doc), "--model", str(who_bundle), "--attribution"]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "pip install" in err[0]
+    assert main(["analyze", str(doc), "--model", str(who_bundle), "--json"]) == 0  # auto: off without the extra
+
+
+@pytest.mark.slow
+def test_the_tagger_travels_in_the_bundle_under_trusted_loading(who_model, who_bundle, seed_text):
+    import skops.io as sio
+
+    from model import load_model
+    from model.bundle import TRUSTED_TYPES
+
+    assert set(sio.get_untrusted_types(file=who_bundle)) <= set(TRUSTED_TYPES)
+    loaded = load_model(who_bundle)
+    assert loaded.has_attribution and loaded.info()["attribution"]["crf_bytes"] > 0
+    assert loaded.analyze(seed_text, attribution=True) == who_model.analyze(seed_text, attribution=True)
+
+
+@pytest.mark.slow
+def test_a_malformed_attribution_state_is_refused(who_bundle, tmp_path):
+    import skops.io as sio
+
+    from model import load_model
+    from model.errors import IntegrityError
+
+    payload = sio.load(who_bundle, trusted=sio.get_untrusted_types(file=who_bundle))
+    payload["attribution"] = {"crf": "not bytes"}
+    path = tmp_path / "bad.skops"
+    sio.dump(payload, path)
+    with pytest.raises(IntegrityError, match="malformed attribution state"):
+        load_model(path)
+    payload["attribution"] = {**payload_state(who_bundle), "format": 99}
+    sio.dump(payload, path)
+    with pytest.raises(IncompatibleModelError, match="Refit"):
+        load_model(path)
+
+
+def payload_state(path):
+    import skops.io as sio
+
+    return sio.load(path, trusted=sio.get_untrusted_types(file=path))["attribution"]
+
+
+@pytest.mark.slow
+def test_analyze_json_from_the_command_line_says_who_said_what(who_bundle, tmp_path, capsys):
+    import json
+
+    from model.cli import main
+
+    doc = tmp_path / "doc.txt"
+    doc.write_text("According to the ministry, 40 people died in the floods. Critics called the figure a cover-up.",
+                   encoding="utf-8")
+    assert main(["analyze", str(doc), "--model", str(who_bundle), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)["sentences"][0]
+    assert first["source"]["text"] == "the ministry" and [c["text"] for c in first["cue"]] == ["According to"]
+    assert main(["analyze", str(doc), "--model", str(who_bundle), "--no-attribution", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sentences"][0]["source"] is None
+    assert main(["analyze", str(doc), "--model", str(who_bundle)]) == 0
+    assert "who: the ministry (According to)" in capsys.readouterr().out
+
+
+def test_training_leaves_the_tagger_out_with_a_reason(tmp_path, monkeypatch):
+    import io
+
+    from model import TrainConfig
+    from model.train import fit_attribution
+
+    log = io.StringIO()
+    assert fit_attribution(TrainConfig(profile="commercial"), log) is None
+    monkeypatch.setenv("NEWSFRAME_DATA_DIR", str(tmp_path))
+    assert fit_attribution(TrainConfig(), log) is None
+    lines = log.getvalue().splitlines()
+    assert "profile commercial" in lines[0] and "PolNeAR is absent" in lines[1] and "NEWSFRAME_DATA_DIR" in lines[1]
