@@ -69,6 +69,15 @@ class AttributionTagger:
         self.trained_articles: int | None = None
         """How many PolNeAR train articles ``fit`` read (None for a tagger rebuilt from state)."""
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle (joblib and Dask workers) as the CRF's bytes and the settings; the spaCy
+        pipeline, CRFsuite tagger and lock are rebuilt on first use in the new process."""
+        return {"crf": self._crf, "params": self.params, "trained_articles": self.trained_articles}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["crf"], state["params"])
+        self.trained_articles = state["trained_articles"]
+
     @property
     def fitted(self) -> bool:
         """Whether the tagger holds a trained CRF."""

@@ -21,7 +21,7 @@ from .engines import Chunk, check_engine, score_chunks
 from .errors import InputError
 from .files import check_readable, estimate_rows, iter_table, table_format
 from .results import SCORE_COLUMNS
-from .rows import SENTENCE_COLUMNS
+from .rows import SENTENCE_COLUMNS, WHO_COLUMNS
 from .spool import Spool
 
 
@@ -33,6 +33,7 @@ def score_file(
     text_column: str = "text",
     id_column: str | None = None,
     sentences_path: str | os.PathLike | None = None,
+    attribution: bool = False,
     input_format: str | None = None,
     output_format: str | None = None,
     chunk_size: int = 2000,
@@ -57,6 +58,9 @@ def score_file(
     sentences_path : path, optional
         Also write one row per sentence (``model.rows.SENTENCE_COLUMNS``); format by its own
         extension, else that of the output.
+    attribution : bool, default=False
+        Add who said what to the sentence rows (``model.rows.WHO_COLUMNS``); needs
+        ``sentences_path``, a model with a tagger and the ``[attribution]`` extra.
     chunk_size : int, default=2000
         Rows per chunk: the unit of reading, of parallel work and of ``resume``.
     jobs, backend, scheduler
@@ -80,6 +84,8 @@ def score_file(
     if sent is not None and sent.resolve() == out.resolve():
         raise InputError(f"{sent}: --sentences must differ from --out.")
     sent_fmt = table_format(sent, None, default=out_fmt) if sent is not None else None
+    if attribution:
+        _check_attribution(model, sent)
     if chunk_size < 1:
         raise InputError(f"--chunk-size must be at least 1; got {chunk_size}.")
     check_engine(backend, scheduler, jobs)
@@ -96,6 +102,7 @@ def score_file(
         "input": str(src.resolve()), "input_size": stat.st_size, "input_mtime_ns": stat.st_mtime_ns,
         "input_format": in_fmt, "text_column": text_column, "id_column": id_column, "chunk_size": chunk_size,
         "format": out_fmt, "sentences_format": sent_fmt, "model": model.manifest.get("sha256"),
+        "attribution": attribution,
     })
     done = spool.open(resume, log=sys.stderr if progress else None)
 
@@ -122,7 +129,7 @@ def score_file(
         read.chunks = i + 1
 
     try:
-        for index, docs, sentences in score_chunks(model, todo(), sentences=sent is not None,
+        for index, docs, sentences in score_chunks(model, todo(), sentences=sent is not None, attribution=attribution,
                                                    jobs=jobs, backend=backend, scheduler=scheduler):
             chunk = pending.pop(index)
             docs.index = chunk.index
@@ -136,13 +143,14 @@ def score_file(
     finally:
         bar.close()
 
-    counts = _finish(spool, read, out, out_fmt, columns + list(SCORE_COLUMNS), sent, sent_fmt, chunk_size)
+    sent_columns = list(SENTENCE_COLUMNS) + (list(WHO_COLUMNS) if attribution else [])
+    counts = _finish(spool, read, out, out_fmt, columns + list(SCORE_COLUMNS), sent, sent_fmt, sent_columns, chunk_size)
     spool.remove()
     return counts
 
 
 def _finish(spool: Spool, read: "_Digest", out: Path, fmt: str, columns: list[str],
-            sent: Path | None, sent_fmt: str | None, chunk_size: int) -> dict[str, int]:
+            sent: Path | None, sent_fmt: str | None, sent_columns: list[str], chunk_size: int) -> dict[str, int]:
     """Join the chunks into temporary files, check them against the input, rename them into place."""
     tmp_out = _temporary(out)
     tmp_sent = _temporary(sent) if sent is not None else None
@@ -161,7 +169,7 @@ def _finish(spool: Spool, read: "_Digest", out: Path, fmt: str, columns: list[st
             )
         counts = {"rows": read.rows, "errors": errors}
         if tmp_sent is not None:
-            spool.assemble("sents", read.chunks, list(SENTENCE_COLUMNS), sent_fmt, tmp_sent)
+            spool.assemble("sents", read.chunks, sent_columns, sent_fmt, tmp_sent)
             got = _count_rows(tmp_sent, sent_fmt, chunk_size)
             if got != n_sentences:
                 raise RuntimeError(f"{sent}: {got} sentence rows written, but the scores count {n_sentences}; "
@@ -198,6 +206,14 @@ class _Digest:
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
+
+
+def _check_attribution(model: Model, sent: Path | None) -> None:
+    """Refuse --attribution before any row is read unless it can run and has somewhere to go."""
+    if sent is None:
+        raise InputError("--attribution adds source and cue columns to the sentence rows; "
+                         "name their file with --sentences FILE.")
+    model.who_said_what("")
 
 
 def _skip(bar, n: int) -> None:

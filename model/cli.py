@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
                                        "(default: the 0-based row number)")
     p.add_argument("--sentences", metavar="FILE", help="also write one row per sentence: doc_id, sent_idx, start, "
                                                        "end, frame, p_<frame>... (format by extension, else as --out)")
+    p.add_argument("--attribution", action="store_true", help="with --sentences: add who said what to each sentence "
+                                                               "row (source, source_start, source_end, source_resolved, "
+                                                               "cue); needs the [attribution] extra")
     p.add_argument("--chunk-size", type=int, default=2000, help="rows per chunk (default: 2000)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes on this machine, -1 for one per core (default: 1)")
     p.add_argument("--backend", choices=ENGINES, default="local", help="local (default) or dask (needs --scheduler)")
@@ -219,7 +222,7 @@ def _score(args) -> int:
 
     model = _load(args)
     n = score_file(model, args.input, args.out, text_column=args.text_column, id_column=args.id_column,
-                   sentences_path=args.sentences, input_format=args.input_format, output_format=args.format,
+                   sentences_path=args.sentences, attribution=args.attribution, input_format=args.input_format, output_format=args.format,
                    chunk_size=args.chunk_size, jobs=args.jobs, backend=args.backend, scheduler=args.scheduler,
                    resume=args.resume, progress=not args.quiet)
     sentences = f", {n['sentences']} sentences -> {args.sentences}" if args.sentences else ""

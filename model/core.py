@@ -288,6 +288,12 @@ class Model:
         spans = split_sentences(body)
         return body, spans, [body[s:e] for s, e in spans]
 
+    def who_said_what(self, text: str) -> list[dict[str, Any]]:
+        """Per sentence (as ``analyze`` splits ``text``): ``source``, ``source_resolved``, ``cue``
+        and ``content`` ``Mention``s, without frames or explanations (the batch path's columns)."""
+        body, spans, _ = self._segment(text)
+        return self._who_said_what(body, spans)
+
     def _who_said_what(self, body: str, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
         from .errors import InputError
 

@@ -34,6 +34,7 @@ def score_chunks(
     chunks: Iterable[Chunk],
     *,
     sentences: bool = False,
+    attribution: bool = False,
     jobs: int = 1,
     backend: str = "local",
     scheduler: str | None = None,
@@ -49,6 +50,8 @@ def score_chunks(
         Consumed lazily: at most a few chunks per worker are read ahead.
     sentences : bool, default=False
         Also compute ``sentence_rows`` for each chunk.
+    attribution : bool, default=False
+        With ``sentences``: add who said what (``model.rows.WHO_COLUMNS``) to the sentence rows.
     jobs : int, default=1
         ``backend="local"``: worker processes (joblib; -1 for one per core, 1 for this process).
     backend : {"local", "dask"}, default="local"
@@ -56,16 +59,17 @@ def score_chunks(
         ``backend="dask"``: the scheduler address, such as ``tcp://10.0.0.5:8786``.
     """
     check_engine(backend, scheduler, jobs)
+    who = attribution and sentences
     if backend == "dask":
-        yield from _dask(model, chunks, sentences, scheduler)
+        yield from _dask(model, chunks, sentences, who, scheduler)
     elif jobs == 1:
         for chunk in chunks:
-            yield score_chunk(model, chunk, sentences)
+            yield score_chunk(model, chunk, sentences, who)
     else:
         from joblib import Parallel, delayed
 
         parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
-        yield from parallel(delayed(score_chunk)(model, chunk, sentences) for chunk in chunks)
+        yield from parallel(delayed(score_chunk)(model, chunk, sentences, who) for chunk in chunks)
 
 
 def check_engine(backend: str, scheduler: str | None, jobs: int) -> None:
@@ -86,13 +90,15 @@ def check_engine(backend: str, scheduler: str | None, jobs: int) -> None:
         raise InputError(f"--jobs must be a number of processes (1, 2, ...) or -1 for one per core; got {jobs}.")
 
 
-def score_chunk(model: Model, chunk: Chunk, sentences: bool) -> tuple[int, Any, Any]:
+def score_chunk(model: Model, chunk: Chunk, sentences: bool, attribution: bool = False) -> tuple[int, Any, Any]:
     """Score one chunk in the calling process (what each joblib task runs)."""
-    sents = sentence_rows(model, chunk.texts, chunk.ids) if sentences else None
+    sents = sentence_rows(model, chunk.texts, chunk.ids, attribution) if sentences else None
     return chunk.index, doc_columns(model, chunk.texts), sents
 
 
-def _dask(model: Model, chunks: Iterable[Chunk], sentences: bool, scheduler: str) -> Iterator[tuple[int, Any, Any]]:
+def _dask(
+    model: Model, chunks: Iterable[Chunk], sentences: bool, attribution: bool, scheduler: str
+) -> Iterator[tuple[int, Any, Any]]:
     """Score windows of chunks as partitions of a Dask DataFrame, two windows in flight.
 
     The chunks are read here, by the same reader as every other engine, and scattered to the
@@ -115,14 +121,16 @@ def _dask(model: Model, chunks: Iterable[Chunk], sentences: bool, scheduler: str
         chunks = iter(chunks)
         in_flight: deque = deque()
         while batch := list(islice(chunks, window)):
-            in_flight.append(_submit(client, model, model_ref, batch, sentences))
+            in_flight.append(_submit(client, model, model_ref, batch, sentences, attribution))
             if len(in_flight) > 1:
                 yield from _collect(in_flight.popleft())
         while in_flight:
             yield from _collect(in_flight.popleft())
 
 
-def _submit(client, model: Model, model_ref, batch: list[Chunk], sentences: bool) -> list[tuple[int, Any, Any]]:
+def _submit(
+    client, model: Model, model_ref, batch: list[Chunk], sentences: bool, attribution: bool
+) -> list[tuple[int, Any, Any]]:
     import dask.dataframe as dd
     import pandas as pd
 
@@ -132,7 +140,8 @@ def _submit(client, model: Model, model_ref, batch: list[Chunk], sentences: bool
     parts = client.scatter([frame(c) for c in batch], hash=False)
     table = dd.from_delayed(parts, meta=frame(Chunk(0, [], [])), verify_meta=False)
     docs = table.map_partitions(_docs_partition, model_ref, meta=doc_columns(model, [])).to_delayed()
-    sents = table.map_partitions(_sentences_partition, model_ref, meta=sentence_rows(model, [], [])).to_delayed() if sentences else []
+    meta = sentence_rows(model, [], [], attribution)
+    sents = table.map_partitions(_sentences_partition, model_ref, attribution, meta=meta).to_delayed() if sentences else []
     futures = client.compute(docs + sents)
     doc_f, sent_f = futures[: len(docs)], futures[len(docs):] or [None] * len(docs)
     return [(c.index, d, s) for c, d, s in zip(batch, doc_f, sent_f)]
@@ -147,5 +156,5 @@ def _docs_partition(part, model: Model):
     return doc_columns(model, part["text"].tolist())
 
 
-def _sentences_partition(part, model: Model):
-    return sentence_rows(model, part["text"].tolist(), part["doc_id"].tolist())
+def _sentences_partition(part, model: Model, attribution: bool):
+    return sentence_rows(model, part["text"].tolist(), part["doc_id"].tolist(), attribution)

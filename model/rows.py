@@ -17,6 +17,10 @@ from .segment import split_sentences
 SENTENCE_COLUMNS: tuple[str, ...] = ("doc_id", "sent_idx", "start", "end", "frame", *(f"p_{f}" for f in FRAMES))
 """The columns of ``score --sentences``: one row per sentence of every scored document."""
 
+WHO_COLUMNS: tuple[str, ...] = ("source", "source_start", "source_end", "source_resolved", "cue")
+"""Added to the sentence rows by ``score --sentences FILE --attribution``: who said it, by which words
+(a cue in several parts is joined with " ... "); empty where a sentence attributes nothing."""
+
 PROB_DECIMALS = 4
 """Probabilities are written to 4 decimals, as ``DocScore.to_row`` writes ``topic_prob``."""
 
@@ -35,8 +39,9 @@ def doc_columns(model: Model, texts: Sequence[Any]):
     return frame
 
 
-def sentence_rows(model: Model, texts: Sequence[Any], doc_ids: Sequence[Any]):
-    """One row per sentence: ``doc_id, sent_idx, start, end, frame, p_<frame>...``.
+def sentence_rows(model: Model, texts: Sequence[Any], doc_ids: Sequence[Any], attribution: bool = False):
+    """One row per sentence: ``doc_id, sent_idx, start, end, frame, p_<frame>...`` (and
+    ``WHO_COLUMNS`` with ``attribution``, from ``Model.who_said_what``).
 
     Segmentation and frame probabilities are those of ``Model.analyze`` (the text is cut at
     ``MAX_CHARS`` and split by ``split_sentences``; each sentence goes through
@@ -46,11 +51,13 @@ def sentence_rows(model: Model, texts: Sequence[Any], doc_ids: Sequence[Any]):
     import numpy as np
     import pandas as pd
 
-    ids, idx, starts, ends, sentences = [], [], [], [], []
+    ids, idx, starts, ends, sentences, who = [], [], [], [], [], []
     for doc_id, text in zip(doc_ids, texts):
         if not isinstance(text, str):
             continue
         body = text[:MAX_CHARS]
+        if attribution:
+            who += model.who_said_what(body)
         for k, (start, end) in enumerate(split_sentences(body)):
             ids.append(doc_id)
             idx.append(k)
@@ -63,4 +70,20 @@ def sentence_rows(model: Model, texts: Sequence[Any], doc_ids: Sequence[Any]):
     frame["frame"] = [FRAMES[i] for i in probs.argmax(axis=1)] if len(probs) else []
     for j, label in enumerate(FRAMES):
         frame[f"p_{label}"] = probs[:, j].round(PROB_DECIMALS)
-    return frame.astype({"sent_idx": "int64", "start": "int64", "end": "int64"})[list(SENTENCE_COLUMNS)]
+    frame = frame.astype({"sent_idx": "int64", "start": "int64", "end": "int64"})[list(SENTENCE_COLUMNS)]
+    return _with_who(frame, who) if attribution else frame
+
+
+def _with_who(frame, who: list[dict[str, Any]]):
+    """``frame`` plus ``WHO_COLUMNS``; offsets are nullable integers, texts one line each."""
+    import pandas as pd
+
+    def line(mention) -> str:
+        return " ".join(mention.text.split()) if mention is not None else ""
+
+    frame["source"] = [line(w["source"]) for w in who]
+    frame["source_start"] = pd.array([w["source"].start if w["source"] else None for w in who], dtype="Int64")
+    frame["source_end"] = pd.array([w["source"].end if w["source"] else None for w in who], dtype="Int64")
+    frame["source_resolved"] = [line(w["source_resolved"]) for w in who]
+    frame["cue"] = [" ... ".join(line(c) for c in w["cue"]) for w in who]
+    return frame

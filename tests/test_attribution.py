@@ -378,3 +378,71 @@ def test_training_leaves_the_tagger_out_with_a_reason(tmp_path, monkeypatch):
     assert fit_attribution(TrainConfig(), log) is None
     lines = log.getvalue().splitlines()
     assert "profile commercial" in lines[0] and "PolNeAR is absent" in lines[1] and "NEWSFRAME_DATA_DIR" in lines[1]
+
+
+def _who_rows(n):
+    import pandas as pd
+
+    texts = [
+        "According to the ministry, 40 people died in the floods.",
+        '"It is pure fiction," the spokesman said. He declined to comment further.',
+        "The club denied the report on Tuesday.",
+        None,
+        SEED.read_text(encoding="utf-8"),
+    ]
+    return pd.DataFrame({"id": [f"d{i}" for i in range(n)], "text": [texts[i % len(texts)] for i in range(n)]})
+
+
+@pytest.mark.slow
+def test_score_sentences_with_attribution_adds_who_columns_on_every_engine(who_model, who_bundle, tmp_path, capsys):
+    import pandas as pd
+
+    from model.batch import score_file
+    from model.cli import main
+    from model.rows import SENTENCE_COLUMNS, WHO_COLUMNS
+
+    src = tmp_path / "in.csv"
+    _who_rows(20).to_csv(src, index=False)
+    runs = {}
+    for jobs in (1, 2):
+        out, sents = tmp_path / f"out{jobs}.csv", tmp_path / f"s{jobs}.csv"
+        score_file(who_model, src, out, sentences_path=sents, attribution=True, id_column="id",
+                   chunk_size=3, jobs=jobs, progress=False)
+        runs[jobs] = (out.read_bytes(), sents.read_bytes())
+    assert runs[1] == runs[2]
+    rows = pd.read_csv(tmp_path / "s1.csv", keep_default_na=False)
+    assert list(rows.columns) == [*SENTENCE_COLUMNS, *WHO_COLUMNS]
+    ministry = rows[(rows.doc_id == "d0") & (rows.sent_idx == 0)].iloc[0]
+    assert (ministry.source, ministry.cue, ministry.source_start, ministry.source_end) == (
+        "the ministry", "According to", "13", "25")
+    peskov = rows[rows.source == "Kremlin spokesman Dmitri Peskov"]
+    assert len(peskov) == 4 and set(peskov.cue) == {"said"}
+    plain = tmp_path / "plain.csv"
+    score_file(who_model, src, tmp_path / "o.csv", sentences_path=plain, id_column="id", progress=False)
+    assert list(pd.read_csv(plain).columns) == list(SENTENCE_COLUMNS)  # off the plain path unless asked for
+    assert main(["score", str(src), "--out", str(tmp_path / "x.csv"), "--attribution", "--quiet"]) == 3
+    assert "--sentences FILE" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_dask_workers_write_the_same_who_columns(who_model, who_bundle, tmp_path):
+    import pandas as pd
+
+    from model.batch import score_file
+    from model.cli import main
+
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        pytest.skip("the dask extra is not installed")
+    src = tmp_path / "in.csv"
+    _who_rows(12).to_csv(src, index=False)
+    local = tmp_path / "local_s.csv"
+    score_file(who_model, src, tmp_path / "local.csv", sentences_path=local, attribution=True, id_column="id",
+               chunk_size=4, progress=False)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        out = tmp_path / "dask_s.csv"
+        assert main(["score", str(src), "--out", str(tmp_path / "dask.csv"), "--sentences", str(out),
+                     "--attribution", "--id-column", "id", "--chunk-size", "4", "--model", str(who_bundle),
+                     "--backend", "dask", "--scheduler", cluster.scheduler_address, "--quiet"]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(local))
