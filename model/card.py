@@ -41,7 +41,7 @@ def render_card(model: Model) -> str:
         "## Training data and its terms",
         "",
         "The team's own sentences and snippets in `data/` (MIT, like the code) carry sample weight "
-        f"{model.config.team_weight}. Public corpora (read from NEWSFRAME_DATA_DIR, never redistributed):",
+        f"{model.config.topic_team_weight} (topic snippets) and {model.config.team_weight} (frame sentences). Public corpora (read from NEWSFRAME_DATA_DIR, never redistributed):",
         "",
     ]
     named = recipe()

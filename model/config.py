@@ -18,7 +18,8 @@ class TrainConfig:
     Corpora are names from ``data/corpora.toml``, local files or ``hf:owner/name`` specs
     (see ``model.corpora``); they are read from ``NEWSFRAME_DATA_DIR`` and skipped with a
     warning where absent. The team's own labelled text in ``data/`` is always used when
-    ``team_data`` is true, with ``team_weight`` as its sample weight. With ``attribution``
+    ``team_data`` is true, with ``team_weight`` (frames) and ``topic_team_weight`` (topics) as
+    its sample weight. With ``attribution``
     the who-said-what tagger is fitted on PolNeAR's train split too, where PolNeAR and the
     ``[attribution]`` extra are present.
     """
@@ -28,6 +29,7 @@ class TrainConfig:
     team_data: bool = True
     profile: str = "research"
     team_weight: float = 2.0
+    topic_team_weight: float = 4.0
     max_rows_per_label: int = 2500
     topic_n_features: int = 2**17
     frame_n_features: int = 2**18
@@ -36,7 +38,7 @@ class TrainConfig:
     topic_ngram_max: int = 2
     frame_ngram_max: int = 3
     topic_C: float = 1.0
-    frame_C: float = 8.0
+    frame_C: float = 4.0
     max_iter: int = 300
     calibrate: bool = True
     also_threshold: float = 0.2
@@ -60,7 +62,7 @@ class TrainConfig:
         for name in ("topic_ngram_max", "frame_ngram_max"):
             if not 1 <= getattr(self, name) <= 4:
                 raise ValueError(f"{name} must be between 1 and 4; got {getattr(self, name)}.")
-        for name in ("topic_C", "frame_C", "team_weight", "frame_cue_value"):
+        for name in ("topic_C", "frame_C", "team_weight", "topic_team_weight", "frame_cue_value"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive; got {getattr(self, name)}.")
         for name in ("also_threshold", "uncertain_threshold"):
@@ -73,6 +75,10 @@ class TrainConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    def team_weight_for(self, task: str) -> float:
+        """The sample weight of the team's own rows for ``task`` ('topics' or 'frames')."""
+        return self.topic_team_weight if task == "topics" else self.team_weight
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], ignore_extra: bool = False) -> TrainConfig:

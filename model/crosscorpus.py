@@ -38,7 +38,7 @@ def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | Non
         parts = [parse_spec(s, task) for s in specs]
         if all(Path(p.source).exists() for p in parts):
             groups[name] = sum((load_corpus(p, cap, config.random_state) for p in parts), Labelled())
-    team = team_data(task, config.team_weight)
+    team = team_data(task, config.team_weight_for(task))
     if len(team):
         groups[TEAM] = team
     labels = TOPICS if task == "topics" else FRAMES

@@ -10,7 +10,8 @@ from __future__ import annotations
 CUE_WORDS: dict[str, str] = {
     "deny": "deny denies denied denying denial denials reject rejected rejects dismiss dismissed dismisses "
     "refute refuted rebut rebutted dispute disputed disputes repudiate repudiated rebuff rebuffed contest "
-    "contested contradict contradicted debunk debunked disown disowned insist insisted insists",
+    "contested contradict contradicted debunk debunked disown disowned insist insisted insists scoff scoffed "
+    "retort retorted",
     "falsehood": "untrue false falsehood fiction fictional fabrication fabricated fabricate baseless unfounded "
     "groundless nonsense lie lies lying smear hoax fake bogus absurd ridiculous rubbish myth fantasy "
     "slander slanderous defamatory misleading doctored inaccurate incorrect garbage concocted invented "
@@ -30,6 +31,10 @@ CUE_WORDS: dict[str, str] = {
     "cheated cheating extortion kickbacks misused misappropriated liar lied scam scandal sexist racist "
     "demeaned disrespecting overstepped obfuscate concealed hid hiding deceived deceptive wrongly unlawful "
     "unlawfully violated violation breached intimidation retaliated interfered interference",
+    "criticise": "criticise criticised criticises criticize criticized criticizes criticism critic critics "
+    "slam slammed slams blast blasted lambast lambasted assail assailed hammered denounce denounced "
+    "denounces decry decried fault faulted condemn condemned condemns berate berated rebuke rebuked "
+    "castigate castigated excoriate excoriated blasting slamming",
     "hedge": "may might could possibly possible perhaps probably likely unlikely unclear uncertain "
     "uncertainty unknown unconfirmed expect expected expects believe believed believes appear appears "
     "appeared seem seems seemed speculate speculation rumour rumours rumor rumors whether if would "

@@ -59,7 +59,7 @@ def _classifier(C: float, config: TrainConfig) -> LogisticRegression:
 
 def gather(task: str, config: TrainConfig, log=None) -> Labelled:
     """The team's data for ``task`` plus every corpus the config names that is present."""
-    data = team_data(task, config.team_weight) if config.team_data else Labelled()
+    data = team_data(task, config.team_weight_for(task)) if config.team_data else Labelled()
     used = 0
     for spec_text in getattr(config, f"{'topic' if task == 'topics' else 'frame'}_corpora"):
         spec = parse_spec(spec_text, task)
