@@ -19,9 +19,10 @@ class TrainConfig:
     (see ``model.corpora``); they are read from ``NEWSFRAME_DATA_DIR`` and skipped with a
     warning where absent. The team's own labelled text in ``data/`` is always used when
     ``team_data`` is true, with ``team_weight`` (frames) and ``topic_team_weight`` (topics) as
-    its sample weight. With ``attribution``
-    the who-said-what tagger is fitted on PolNeAR's train split too, where PolNeAR and the
-    ``[attribution]`` extra are present.
+    its sample weight. The heads named in ``prior_correction`` get their class intercepts shifted
+    to the development set's register (``model.train.fit_prior``, L2 ``prior_l2``) before the
+    temperature is fitted. With ``attribution`` the who-said-what tagger is fitted on PolNeAR's
+    train split too, where PolNeAR and the ``[attribution]`` extra are present.
     """
 
     topic_corpora: tuple[str, ...] = DEFAULT_TOPIC_CORPORA
@@ -41,13 +42,15 @@ class TrainConfig:
     frame_C: float = 4.0
     max_iter: int = 300
     calibrate: bool = True
+    prior_correction: tuple[str, ...] = ("topics", "frames")
+    prior_l2: float = 0.05
     also_threshold: float = 0.2
     uncertain_threshold: float = 0.4
     random_state: int = 0
     attribution: bool = True
 
     def __post_init__(self):
-        for name in ("topic_corpora", "frame_corpora"):
+        for name in ("topic_corpora", "frame_corpora", "prior_correction"):
             value = getattr(self, name)
             if isinstance(value, str):
                 object.__setattr__(self, name, (value,))
@@ -68,6 +71,11 @@ class TrainConfig:
         for name in ("also_threshold", "uncertain_threshold"):
             if not 0 < getattr(self, name) < 1:
                 raise ValueError(f"{name} must be between 0 and 1; got {getattr(self, name)}.")
+        unknown = sorted(set(self.prior_correction) - {"topics", "frames"})
+        if unknown:
+            raise ValueError(f"prior_correction names heads 'topics' and/or 'frames'; got {unknown}.")
+        if self.prior_l2 < 0:
+            raise ValueError(f"prior_l2 must be >= 0; got {self.prior_l2}.")
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {PROFILES}; got {self.profile!r}.")
         if self.max_rows_per_label < 1:

@@ -73,3 +73,31 @@ def test_config_round_trips_through_dict():
     with pytest.raises(ValueError, match="Unknown TrainConfig keys"):
         TrainConfig.from_dict({"nope": 1})
     assert FRAMES[0] == "allegation"
+
+
+def test_prior_correction_moves_only_intercepts_and_reports_a_held_out_estimate(tiny_model):
+    import copy
+
+    import numpy as np
+
+    from model.train import fit_prior
+
+    pipe = copy.deepcopy(tiny_model.frame_pipeline)
+    texts = [t for t, _ in TINY_FRAMES] * 3
+    before = pipe.decision_function(texts)
+    coef = pipe.named_steps["clf"].coef_.copy()
+    # A development set where every sentence is neutral: the neutral intercept must rise most.
+    dev = Labelled(tuple(texts), ("neutral",) * len(texts), (1.0,) * len(texts))
+    dev = dev + Labelled(tuple(t for t, _ in TINY_FRAMES), tuple(l for _, l in TINY_FRAMES), (1.0,) * len(TINY_FRAMES))
+    report = fit_prior(pipe, dev, l2=0.01)
+    shift = np.array([report["shift"][c] for c in pipe.named_steps["clf"].classes_])
+    np.testing.assert_allclose(pipe.decision_function(texts), before + shift, atol=1e-3)
+    np.testing.assert_array_equal(pipe.named_steps["clf"].coef_, coef)
+    assert max(report["shift"], key=report["shift"].get) == "neutral"
+    assert report["n"] == len(dev) and 0 <= report["cv_accuracy_after"] <= 1
+
+
+def test_prior_correction_names_heads():
+    with pytest.raises(ValueError, match="prior_correction names heads"):
+        TrainConfig(prior_correction=("topic",))
+    assert TrainConfig(prior_correction=["frames"]).prior_correction == ("frames",)
