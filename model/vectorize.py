@@ -8,6 +8,7 @@ what makes ``explain`` exact.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.utils import murmurhash3_32
 from sklearn.utils.validation import check_is_fitted
 
-from .features import Featurizer, is_cue
+from .features import Featurizer, Token, is_cue, tokenize
 from .segment import split_sentences
 
 
@@ -48,13 +49,14 @@ class SentenceVectorizer(TransformerMixin, BaseEstimator):
         return self.featurizer or Featurizer()
 
     def _counts(self, sentences: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix | None]:
-        featurize = self.analyzer
-        names = [featurize(s) for s in sentences]
+        return self._token_counts([tokenize(s) for s in sentences])
+
+    def _token_counts(self, tokenized: Sequence[Sequence[Token]]) -> tuple[sp.csr_matrix, sp.csr_matrix | None]:
+        """Hashed counts of the word block and (with ``cue_features``) of the cue block."""
+        names = [self.analyzer.names(tokens) for tokens in tokenized]
         if not self.cue_features:
-            return _hash(names, self.n_features), None
-        words = [[n for n in ns if not is_cue(n)] for ns in names]
-        cues = [[n for n in ns if is_cue(n)] for ns in names]
-        return _hash(words, self.n_features), _hash(cues, self.cue_features)
+            return _hash([words + cues for words, cues in names], self.n_features), None
+        return _hash([w for w, _ in names], self.n_features), _hash([c for _, c in names], self.cue_features)
 
     def fit(self, X: Sequence[str], y=None):
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(self._counts(self._sentences(X))[0])
@@ -64,10 +66,15 @@ class SentenceVectorizer(TransformerMixin, BaseEstimator):
         return self.transform_sentences(list(X))
 
     def transform_sentences(self, sentences: Sequence[str]) -> sp.csr_matrix:
+        return self.transform_tokens([tokenize(s) for s in sentences])
+
+    def transform_tokens(self, tokenized: Sequence[Sequence[Token]]) -> sp.csr_matrix:
+        """``transform_sentences`` of texts already run through ``tokenize``: one tokenization
+        can then feed several vectorizers."""
         check_is_fitted(self, "tfidf_")
-        if not sentences:
+        if not tokenized:
             return sp.csr_matrix((0, self.n_features + self.cue_features))
-        words, cues = self._counts(sentences)
+        words, cues = self._token_counts(tokenized)
         X = self.tfidf_.transform(words)
         if cues is None:
             return X.tocsr()
@@ -107,7 +114,10 @@ class DocumentVectorizer(SentenceVectorizer):
 
 
 def _hash(names: Sequence[Sequence[str]], n_features: int) -> sp.csr_matrix:
-    return FeatureHasher(n_features, input_type="string", alternate_sign=False).transform(names).tocsr()
+    """Count matrix of hashed names; (name, 1) pairs are what ``input_type="string"`` builds,
+    here zipped in C instead of by a generator per name."""
+    pairs = (zip(row, repeat(1)) for row in names)
+    return FeatureHasher(n_features, input_type="pair", alternate_sign=False).transform(pairs).tocsr()
 
 
 def pooling_matrix(lengths: Sequence[int]) -> sp.csr_matrix:
