@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from .core import Model
 from .errors import InputError
-from .rows import doc_columns, sentence_rows
+from .rows import doc_columns, score_rows, sentence_rows
 
 ENGINES = ("local", "dask")
 
@@ -92,8 +92,9 @@ def check_engine(backend: str, scheduler: str | None, jobs: int) -> None:
 
 def score_chunk(model: Model, chunk: Chunk, sentences: bool, attribution: bool = False) -> tuple[int, Any, Any]:
     """Score one chunk in the calling process (what each joblib task runs)."""
-    sents = sentence_rows(model, chunk.texts, chunk.ids, attribution) if sentences else None
-    return chunk.index, doc_columns(model, chunk.texts), sents
+    if sentences:
+        return chunk.index, *score_rows(model, chunk.texts, chunk.ids, attribution)
+    return chunk.index, doc_columns(model, chunk.texts), None
 
 
 def _dask(

@@ -12,7 +12,6 @@ from typing import Any
 from .core import MAX_CHARS, Model
 from .labels import FRAMES
 from .results import SCORE_COLUMNS
-from .segment import split_sentences
 
 SENTENCE_COLUMNS: tuple[str, ...] = ("doc_id", "sent_idx", "start", "end", "frame", *(f"p_{f}" for f in FRAMES))
 """The columns of ``score --sentences``: one row per sentence of every scored document."""
@@ -31,12 +30,7 @@ def doc_columns(model: Model, texts: Sequence[Any]):
     Missing rather than '' so that JSONL writes null and Parquet a float column; CSV still
     writes an empty cell.
     """
-    import pandas as pd
-
-    rows = [r.to_row() for r in model.score(list(texts))]
-    frame = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
-    frame["topic_prob"] = pd.to_numeric(frame["topic_prob"].replace("", None), errors="coerce").astype("float64")
-    return frame
+    return _doc_frame(model.score(list(texts)))
 
 
 def sentence_rows(model: Model, texts: Sequence[Any], doc_ids: Sequence[Any], attribution: bool = False):
@@ -45,26 +39,42 @@ def sentence_rows(model: Model, texts: Sequence[Any], doc_ids: Sequence[Any], at
 
     Segmentation and frame probabilities are those of ``Model.analyze`` (the text is cut at
     ``MAX_CHARS`` and split by ``split_sentences``; each sentence goes through
-    ``predict_frame_proba``), without computing explanations, which is most of analyze's time.
-    Texts that are not strings have no sentences, like the error rows of ``Model.score``.
+    ``predict_frame_proba``), here from ``Model.score(..., return_sentences=True)``, without
+    computing explanations, which is most of analyze's time. Texts that are not strings have
+    no sentences, like the error rows of ``Model.score``.
     """
+    return score_rows(model, texts, doc_ids, attribution)[1]
+
+
+def score_rows(model: Model, texts: Sequence[Any], doc_ids: Sequence[Any], attribution: bool = False):
+    """``(doc_columns, sentence_rows)`` of one chunk from a single ``Model.score`` call."""
+    scores, sentences = model.score(list(texts), return_sentences=True)
+    return _doc_frame(scores), _sentence_frame(model, texts, doc_ids, sentences, attribution)
+
+
+def _doc_frame(scores):
+    """The ``SCORE_COLUMNS`` frame of ``Model.score``'s results."""
+    import pandas as pd
+
+    frame = pd.DataFrame([r.to_row() for r in scores], columns=list(SCORE_COLUMNS))
+    frame["topic_prob"] = pd.to_numeric(frame["topic_prob"].replace("", None), errors="coerce").astype("float64")
+    return frame
+
+
+def _sentence_frame(model: Model, texts: Sequence[Any], doc_ids: Sequence[Any], sentences, attribution: bool):
+    """The sentence rows of ``Model.score``'s per-text ``(spans, probs)``."""
     import numpy as np
     import pandas as pd
 
-    ids, idx, starts, ends, sentences, who = [], [], [], [], [], []
-    for doc_id, text in zip(doc_ids, texts):
-        if not isinstance(text, str):
-            continue
-        body = text[:MAX_CHARS]
-        if attribution:
-            who += model.who_said_what(body)
-        for k, (start, end) in enumerate(split_sentences(body)):
-            ids.append(doc_id)
-            idx.append(k)
-            starts.append(start)
-            ends.append(end)
-            sentences.append(body[start:end])
-    probs = model.predict_frame_proba(sentences) if sentences else np.zeros((0, len(FRAMES)))
+    ids, idx, starts, ends, who = [], [], [], [], []
+    for doc_id, text, (spans, _) in zip(doc_ids, texts, sentences):
+        if attribution and isinstance(text, str):
+            who += model.who_said_what(text[:MAX_CHARS])
+        ids += [doc_id] * len(spans)
+        idx += range(len(spans))
+        starts += [start for start, _ in spans]
+        ends += [end for _, end in spans]
+    probs = np.vstack([p for _, p in sentences]) if sentences else np.zeros((0, len(FRAMES)))
     frame = pd.DataFrame({"doc_id": ids, "sent_idx": idx, "start": starts, "end": ends})
     frame["doc_id"] = frame["doc_id"].astype(object)
     frame["frame"] = [FRAMES[i] for i in probs.argmax(axis=1)] if len(probs) else []
