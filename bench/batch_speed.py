@@ -3,6 +3,7 @@
     pip install -c constraints.txt -e ".[bench]"
     python bench/batch_speed.py                 # 20,000 rows x 5 rounds, then the 1,000,000-row run
     python bench/batch_speed.py --big 0         # without the 1,000,000-row run
+    python bench/batch_speed.py --baseline DIR  # also time the newsframe checked out in DIR, same rounds
 
 Every contender is a whole process that reads the same CSV and writes a CSV: newsframe's
 ``score`` (topics and the frame of every sentence) with ``--jobs 2`` and ``--jobs 1``, a plain
@@ -10,6 +11,9 @@ scikit-learn TF-IDF + logistic regression pipeline and fastText (both topic only
 ``bench/peers.py``). They run in turn, the order rotating each round, and the medians are printed.
 Peak RSS is sampled every 50 ms over the process and all its children (joblib's workers count).
 The rows are AG News's 7,600 test rows repeated; the run is skipped when they are absent.
+With ``--baseline DIR`` (another checkout, such as ``git worktree add DIR main``) its
+``score`` runs in the same rotation, so a change is measured against the code before it under
+the same machine load.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--big", type=int, default=1_000_000, help="rows of the flat-memory run (0: skip it)")
+    parser.add_argument("--baseline", type=Path, help="another newsframe checkout to time in the same rounds")
     args = parser.parse_args(argv)
     if not DATA.is_file():
         print(f"skipped: {DATA} is absent (set NEWSFRAME_DATA_DIR)")
@@ -53,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
             "sklearn tfidf+LR": [sys.executable, str(PEERS), "sklearn", str(work), str(src)],
             "fastText": [sys.executable, str(PEERS), "fasttext", str(work), str(src)],
         }
+        where = dict.fromkeys(contenders, ROOT)
+        if args.baseline:
+            for jobs in ("2", "1"):
+                name = f"newsframe baseline --jobs {jobs}"
+                contenders[name] = contenders[f"newsframe --jobs {jobs}"]
+                where[name] = args.baseline.resolve()
         if not _has("fasttext"):
             print("fastText is not installed (pip install -e '.[bench]'); measuring without it")
             del contenders["fastText"]
@@ -62,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(args.rounds):
             for name in names[r % len(names):] + names[: r % len(names)]:
                 out = work / "out.csv"
-                seconds, peak, _ = measure(contenders[name] + [str(out)])
+                seconds, peak, _ = measure(contenders[name] + [str(out)], where[name])
                 _check_rows(out, args.rows)
                 results[name].append((args.rows / seconds, peak))
         print(f"{args.rows:,} rows (AG News test rows repeated), {args.rounds} rounds alternating, "
@@ -86,13 +97,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure(cmd: list[str]) -> tuple[float, float, list[tuple[float, float]]]:
-    """Wall seconds, peak RSS in bytes (the process plus its children), and ``(t, rss)`` samples."""
+def measure(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, list[tuple[float, float]]]:
+    """Wall seconds, peak RSS in bytes (the process plus its children), and ``(t, rss)`` samples.
+
+    ``python -m model`` imports the ``model`` package of ``cwd`` (first on its path).
+    """
     import psutil
 
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd, env=env)
         timeline = []
         while proc.poll() is None:
             timeline.append((time.perf_counter() - start, _tree_rss(proc)))
@@ -133,10 +148,11 @@ def _check_rows(path: Path, n: int, chunked: bool = False) -> None:
 def _print_table(results: dict[str, list[tuple[float, float]]]) -> None:
     medians = {n: (statistics.median(r for r, _ in v), statistics.median(m for _, m in v)) for n, v in results.items()}
     peers = [n for n in medians if not n.startswith("newsframe")]
-    print(f"{'':22}{'rows/s':>9}{'peak RSS MB':>13}" + "".join(f"{'nf / ' + p:>22}" for p in peers))
+    width = max(22, *(len(n) + 2 for n in medians))
+    print(f"{'':{width}}{'rows/s':>9}{'peak RSS MB':>13}" + "".join(f"{'nf / ' + p:>22}" for p in peers))
     for name, (rate, rss) in medians.items():
         ratios = "".join(f"{rate / medians[p][0]:>21.2f}x" for p in peers) if name.startswith("newsframe") else ""
-        print(f"{name:22}{rate:>9,.0f}{rss / 2**20:>13,.0f}{ratios}")
+        print(f"{name:{width}}{rate:>9,.0f}{rss / 2**20:>13,.0f}{ratios}")
     print("all runs (rows/s): " + "; ".join(f"{n}: " + ", ".join(f"{r:,.0f}" for r, _ in v) for n, v in results.items()))
 
 
