@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "with ?text=COL&label=COL&map=NAME (repeatable; default: the recipe)")
     p.add_argument("--frames", action="append", metavar="SPEC", help="frame corpus, as --topics")
     p.add_argument("--no-team-data", action="store_true", help="leave out the team's own data in data/")
+    p.add_argument("--no-attribution", action="store_true",
+                   help="do not fit the who-said-what tagger (it needs PolNeAR and the [attribution] extra; about a minute)")
     p.add_argument("--profile", choices=["research", "commercial"],
                    help="commercial: leave out corpora whose terms forbid commercial use (default: research)")
     p.add_argument("--config", help="a JSON file of TrainConfig settings")
@@ -250,6 +252,8 @@ def _train(args) -> int:
         config = replace(config, frame_corpora=tuple(args.frames))
     if args.no_team_data:
         config = replace(config, team_data=False)
+    if args.no_attribution:
+        config = replace(config, attribution=False)
     if args.profile:
         config = replace(config, profile=args.profile)
     if not args.out and not args.ship:

@@ -127,6 +127,18 @@ def test_filter_shows_only_the_chosen_frame(analysed):
     assert len(sentences(analysed)) > len(framed)
 
 
+def test_who_said_what_table_names_the_seed_sources_and_cues(analysed):
+    table = next(d.value for d in analysed.dataframe if "source" in d.value.columns)
+    assert list(table.columns) == ["#", "source", "refers to", "frame", "cue", "sentence"]
+    peskov = table[table.source == "Kremlin spokesman Dmitri Peskov"]
+    assert list(peskov.cue) == ["said"] and list(peskov.frame) == ["denial"]
+    assert "a report in the UK's Guardian newspaper" in set(table.source)
+    experts = table[table.source == "independent experts"]
+    assert list(experts.cue) == ["According to"] and list(experts.frame) == ["confirmation"]
+    it_says = table[table.sentence.str.startswith("It says Trump")]
+    assert list(it_says["refers to"]) == ["a report in the UK's Guardian newspaper"]
+
+
 def test_pasted_html_is_escaped(app):
     analyse(app, PROBE)
     markup = article_markup(app)
@@ -297,8 +309,8 @@ def test_train_with_the_apps_correction_flips_that_sentence(analysed, model, see
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"topic_n_features": 4096, "frame_n_features": 4096, "topic_C": 50.0,
                                   "frame_C": 50.0}))  # as conftest's tiny_model
-    common = ["train", "--no-team-data", "--config", str(config), "--topics", str(tmp_path / "topics.csv"),
-              "--frames", str(tmp_path / "frames.csv")]
+    common = ["train", "--no-team-data", "--no-attribution", "--config", str(config),
+              "--topics", str(tmp_path / "topics.csv"), "--frames", str(tmp_path / "frames.csv")]
     assert tiny_model.predict_frames([s.text]) != ["speculation"]  # the same data and config, no feedback
     assert main([*common, "--feedback", str(export), "--out", str(tmp_path / "fb.skops")]) == 0
     assert load_model(tmp_path / "fb.skops").predict_frames([s.text]) == ["speculation"]

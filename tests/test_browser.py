@@ -138,6 +138,19 @@ def test_browser_shows_the_seed_article_highlighted_by_frame(server, browser, tm
     assert shot.stat().st_size > 10_000
 
 
+def test_browser_shows_who_said_what_below_the_article(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    wait, _, button = _open(browser, server)
+    button.click()
+    heading = wait.until(lambda d: next((h for h in d.find_elements(By.TAG_NAME, "h3") if h.text == "Who said what"), False))
+    table = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]'))
+    browser.execute_script("arguments[0].scrollIntoView()", heading)
+    time.sleep(1)  # the table's canvas draws after it scrolls into view
+    shot = _screenshot(browser, tmp_path, "app-who.png")
+    assert table and shot.stat().st_size > 10_000
+
+
 def test_browser_pasted_text_is_framed_and_escaped(server, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys

@@ -120,3 +120,6 @@ def test_default_recipe_reproduces_the_shipped_model(model, seed_text):
     np.testing.assert_allclose(retrained.predict_frame_proba(sentences), model.predict_frame_proba(sentences), atol=1e-5)
     np.testing.assert_allclose(retrained.predict_topic_proba(docs), model.predict_topic_proba(docs), atol=1e-5)
     assert retrained.calibration == pytest.approx(model.calibration, abs=1e-6)
+    if model.has_attribution:
+        who = [(s.source, s.cue) for s in model.analyze(seed_text, attribution=True).sentences]
+        assert [(s.source, s.cue) for s in retrained.analyze(seed_text, attribution=True).sentences] == who
