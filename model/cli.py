@@ -167,6 +167,9 @@ def _analyze(args) -> int:
     model = _load(args)
     who = model.has_attribution if args.attribution is None else args.attribution
     analysis = model.analyze(text, attribution=who)
+    if args.attribution is None and model.attribution is not None and not who:
+        print("note: who said what is left out: it needs the [attribution] extra "
+              "(pip install -c constraints.txt -e '.[attribution]')", file=sys.stderr)
     if args.json:
         print(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -308,6 +308,7 @@ def test_missing_extra_is_one_line_with_the_install_command(who_model, who_bundl
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "pip install" in err[0]
     assert main(["analyze", str(doc), "--model", str(who_bundle), "--json"]) == 0  # auto: off without the extra
+    assert "[attribution] extra" in capsys.readouterr().err
 
 
 @pytest.mark.slow
