@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from .core import Model
 from .errors import InputError
-from .rows import doc_columns, score_rows, sentence_rows
+from .rows import doc_columns, score_rows
 
 ENGINES = ("local", "dask")
 
@@ -39,7 +39,7 @@ def score_chunks(
     backend: str = "local",
     scheduler: str | None = None,
 ) -> Iterator[tuple[int, Any, Any]]:
-    """Yield ``(chunk.index, doc_columns, sentence_rows or None)`` for every chunk, in order.
+    """Yield ``(chunk.index, doc_columns, sentence rows or None)`` for every chunk, in order.
 
     Parameters
     ----------
@@ -49,7 +49,7 @@ def score_chunks(
     chunks : iterable of Chunk
         Consumed lazily: at most a few chunks per worker are read ahead.
     sentences : bool, default=False
-        Also compute ``sentence_rows`` for each chunk.
+        Also compute the sentence rows of each chunk (``score_rows``).
     attribution : bool, default=False
         With ``sentences``: add who said what (``model.rows.WHO_COLUMNS``) to the sentence rows.
     jobs : int, default=1
@@ -131,7 +131,8 @@ def _dask(
 
 def _submit(
     client, model: Model, model_ref, batch: list[Chunk], sentences: bool, attribution: bool
-) -> list[tuple[int, Any, Any]]:
+) -> list[tuple[int, Any]]:
+    import dask
     import dask.dataframe as dd
     import pandas as pd
 
@@ -140,22 +141,23 @@ def _submit(
 
     parts = client.scatter([frame(c) for c in batch], hash=False)
     table = dd.from_delayed(parts, meta=frame(Chunk(0, [], [])), verify_meta=False)
+    if sentences:
+        # One Model.score call per partition gives both outputs, as on the local engines.
+        both = [dask.delayed(_rows_partition)(p, model_ref, attribution) for p in table.to_delayed()]
+        return [(c.index, f) for c, f in zip(batch, client.compute(both))]
     docs = table.map_partitions(_docs_partition, model_ref, meta=doc_columns(model, [])).to_delayed()
-    meta = sentence_rows(model, [], [], attribution)
-    sents = table.map_partitions(_sentences_partition, model_ref, attribution, meta=meta).to_delayed() if sentences else []
-    futures = client.compute(docs + sents)
-    doc_f, sent_f = futures[: len(docs)], futures[len(docs):] or [None] * len(docs)
-    return [(c.index, d, s) for c, d, s in zip(batch, doc_f, sent_f)]
+    return [(c.index, f) for c, f in zip(batch, client.compute(docs))]
 
 
-def _collect(window: list[tuple[int, Any, Any]]) -> Iterator[tuple[int, Any, Any]]:
-    for index, docs, sents in window:
-        yield index, docs.result(), None if sents is None else sents.result()
+def _collect(window: list[tuple[int, Any]]) -> Iterator[tuple[int, Any, Any]]:
+    for index, future in window:
+        result = future.result()
+        yield (index, *result) if isinstance(result, tuple) else (index, result, None)
 
 
 def _docs_partition(part, model: Model):
     return doc_columns(model, part["text"].tolist())
 
 
-def _sentences_partition(part, model: Model, attribution: bool):
-    return sentence_rows(model, part["text"].tolist(), part["doc_id"].tolist(), attribution)
+def _rows_partition(part, model: Model, attribution: bool):
+    return score_rows(model, part["text"].tolist(), part["doc_id"].tolist(), attribution)

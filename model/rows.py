@@ -33,21 +33,16 @@ def doc_columns(model: Model, texts: Sequence[Any]):
     return _doc_frame(model.score(list(texts)))
 
 
-def sentence_rows(model: Model, texts: Sequence[Any], doc_ids: Sequence[Any], attribution: bool = False):
-    """One row per sentence: ``doc_id, sent_idx, start, end, frame, p_<frame>...`` (and
-    ``WHO_COLUMNS`` with ``attribution``, from ``Model.who_said_what``).
-
-    Segmentation and frame probabilities are those of ``Model.analyze`` (the text is cut at
-    ``MAX_CHARS`` and split by ``split_sentences``; each sentence goes through
-    ``predict_frame_proba``), here from ``Model.score(..., return_sentences=True)``, without
-    computing explanations, which is most of analyze's time. Texts that are not strings have
-    no sentences, like the error rows of ``Model.score``.
-    """
-    return score_rows(model, texts, doc_ids, attribution)[1]
-
-
 def score_rows(model: Model, texts: Sequence[Any], doc_ids: Sequence[Any], attribution: bool = False):
-    """``(doc_columns, sentence_rows)`` of one chunk from a single ``Model.score`` call."""
+    """``(doc_columns, sentence rows)`` of one chunk from a single ``Model.score`` call.
+
+    The sentence rows are ``doc_id, sent_idx, start, end, frame, p_<frame>...`` (and
+    ``WHO_COLUMNS`` with ``attribution``, from ``Model.who_said_what``). Segmentation and frame
+    probabilities are those of ``Model.analyze`` (the text is cut at ``MAX_CHARS`` and split by
+    ``split_sentences``; each sentence goes through ``predict_frame_proba``), without computing
+    explanations, which is most of analyze's time. Texts that are not strings have no
+    sentences, like the error rows of ``Model.score``.
+    """
     scores, sentences = model.score(list(texts), return_sentences=True)
     return _doc_frame(scores), _sentence_frame(model, texts, doc_ids, sentences, attribution)
 
