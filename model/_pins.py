@@ -1,3 +1,3 @@
 """Written by ``python -m model train --ship``: the sha256 of the shipped default bundle."""
 
-DEFAULT_SHA256 = "a2537f17354fd68b3642554c173c8a5226f847a660dc5d83e893eca1409b4721"
+DEFAULT_SHA256 = "5cfef8646955736956727411779f1816f8fc020f5251d0e275bf68e506ddd5f4"

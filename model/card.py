@@ -48,7 +48,9 @@ def render_card(model: Model) -> str:
     for task, info in m.get("training_data", {}).items():
         for name, n in info.get("sources", {}).items():
             terms = named.get(name, {}).get("terms") or (ATTRIBUTION_TERMS if task == "attribution" else "written by the newsframe team, MIT")
-            lines.append(f"- {task}: `{name}`, {n:,} rows; {terms}")
+            dropped = info.get("left_out", {}).get(name)
+            review = f" ({dropped:,} more left out: the team's data gives their label < {model.config.review_below}, model/review.py)" if dropped else ""
+            lines.append(f"- {task}: `{name}`, {n:,} rows{review}; {terms}")
     lines += ["", "## Metrics (held-out; see docs/evaluation.md for how each was measured)", ""]
     for name, fig in m.get("metrics", {}).items():
         lines.append(f"- {name}: accuracy {fig['accuracy']:.3f}, macro-F1 {fig['macro_f1']:.3f}, n={fig['n']}")

@@ -22,7 +22,9 @@ class TrainConfig:
     its sample weight. The heads named in ``prior_correction`` get their class intercepts shifted
     to the development set's register (``model.train.fit_prior``, L2 ``prior_l2``) before the
     temperature is fitted. With ``attribution`` the who-said-what tagger is fitted on PolNeAR's
-    train split too, where PolNeAR and the ``[attribution]`` extra are present.
+    train split too, where PolNeAR and the ``[attribution]`` extra are present. Rows of the
+    corpora named in ``review_corpora`` whose own label a model fit on the team's data alone
+    gives less than ``review_below`` are left out of training (``model.review``; 0 turns it off).
     """
 
     topic_corpora: tuple[str, ...] = DEFAULT_TOPIC_CORPORA
@@ -48,9 +50,11 @@ class TrainConfig:
     uncertain_threshold: float = 0.4
     random_state: int = 0
     attribution: bool = True
+    review_corpora: tuple[str, ...] = ("polnear_frames", "polnear_neutral")
+    review_below: float = 0.05
 
     def __post_init__(self):
-        for name in ("topic_corpora", "frame_corpora", "prior_correction"):
+        for name in ("topic_corpora", "frame_corpora", "prior_correction", "review_corpora"):
             value = getattr(self, name)
             if isinstance(value, str):
                 object.__setattr__(self, name, (value,))
@@ -74,6 +78,8 @@ class TrainConfig:
         unknown = sorted(set(self.prior_correction) - {"topics", "frames"})
         if unknown:
             raise ValueError(f"prior_correction names heads 'topics' and/or 'frames'; got {unknown}.")
+        if not 0 <= self.review_below < 1:
+            raise ValueError(f"review_below must be in [0, 1); got {self.review_below}.")
         if self.prior_l2 < 0:
             raise ValueError(f"prior_l2 must be >= 0; got {self.prior_l2}.")
         if self.profile not in PROFILES:

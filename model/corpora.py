@@ -43,6 +43,8 @@ class Labelled:
     labels: tuple[str, ...] = ()
     weights: tuple[float, ...] = ()
     sources: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)
+    """Rows of each source left out by ``model.review`` (not counted in ``sources``)."""
 
     def __add__(self, other: Labelled) -> Labelled:
         return Labelled(
@@ -50,6 +52,7 @@ class Labelled:
             self.labels + other.labels,
             self.weights + other.weights,
             {**self.sources, **other.sources},
+            {**self.left_out, **other.left_out},
         )
 
     def __len__(self) -> int:

@@ -18,7 +18,8 @@ from .config import TrainConfig
 from .corpora import Labelled, dev_set, load_corpus, parse_spec, team_data
 from .evaluate import metrics
 from .labels import FRAMES, TOPICS
-from .train import frame_pipeline, topic_pipeline
+from .review import fit_judge, review
+from .train import pipeline_for
 
 EVAL_ONLY = {"topics": (), "frames": ("emergent", "rumoureval")}
 TEAM = "team (data/)"
@@ -33,20 +34,29 @@ def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | Non
     """
     config = config or TrainConfig()
     cap = sample or config.max_rows_per_label
+    team = team_data(task, config.team_weight_for(task))
+    judge = None
+    # Each corpus as it is (the test rows) and as training reads it (reviewed against the team's
+    # data, model.review). When the team's data is the one left out, nothing is reviewed.
     groups: dict[str, Labelled] = {}
+    reviewed: dict[str, Labelled] = {}
     for name, specs in _groups(config, task).items():
         parts = [parse_spec(s, task) for s in specs]
         if all(Path(p.source).exists() for p in parts):
-            groups[name] = sum((load_corpus(p, cap, config.random_state) for p in parts), Labelled())
-    team = team_data(task, config.team_weight_for(task))
+            loaded = [(p.name, load_corpus(p, cap, config.random_state)) for p in parts]
+            groups[name] = sum((d for _, d in loaded), Labelled())
+            wanted = config.review_below > 0 and any(n in config.review_corpora for n, _ in loaded)
+            if wanted and judge is None and len(set(team.labels)) >= 3:
+                judge = fit_judge(pipeline_for(task, config), team)
+            reviewed[name] = sum((review(d, judge, config.review_below) if judge is not None and n in config.review_corpora else d
+                                  for n, d in loaded), Labelled())
     if len(team):
-        groups[TEAM] = team
+        groups[TEAM] = reviewed[TEAM] = team
     labels = TOPICS if task == "topics" else FRAMES
-    factory = topic_pipeline if task == "topics" else frame_pipeline
     rng = random.Random(config.random_state)
 
     def fit(data: Labelled):
-        return factory(config).fit(list(data.texts), list(data.labels), clf__sample_weight=np.asarray(data.weights))
+        return pipeline_for(task, config).fit(list(data.texts), list(data.labels), clf__sample_weight=np.asarray(data.weights))
 
     def score(pipe, data: Labelled) -> dict[str, Any]:
         data = _cap(data, test_cap, rng)
@@ -58,13 +68,13 @@ def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | Non
 
     out: dict[str, Any] = {}
     for name, held in groups.items():
-        others = sum((g for n, g in groups.items() if n != name), Labelled())
+        others = sum((g for n, g in (groups if name == TEAM else reviewed).items() if n != name), Labelled())
         if len(set(others.labels)) < 3:
             continue
         train_part, test_part = _split(held, 0.8, rng)
         out[name] = {"cross": score(fit(others), held), "in_domain": score(fit(others + train_part), test_part)}
         _say(log, name, out[name])
-    everything = sum(groups.values(), Labelled())
+    everything = sum(reviewed.values(), Labelled())
     extra = {n: load_corpus(parse_spec(n, task), None) for n in EVAL_ONLY[task] if Path(parse_spec(n, task).source).exists()}
     dev = dev_set(task)
     if len(dev):

@@ -18,6 +18,7 @@ from .core import Model
 from .corpora import Labelled, data_dir, dev_set, load_corpus, parse_spec, team_data
 from .errors import DataError
 from .features import Featurizer
+from .review import fit_judge, review
 from .vectorize import DocumentVectorizer, SentenceVectorizer
 
 MIN_CLASSES = 3
@@ -51,6 +52,11 @@ def frame_pipeline(config: TrainConfig) -> Pipeline:
     )
 
 
+def pipeline_for(task: str, config: TrainConfig) -> Pipeline:
+    """The unfitted head for ``task`` ('topics' or 'frames')."""
+    return topic_pipeline(config) if task == "topics" else frame_pipeline(config)
+
+
 def _classifier(C: float, config: TrainConfig) -> LogisticRegression:
     # Multinomial (softmax) regression with lbfgs: one probability vector over all classes.
     return LogisticRegression(
@@ -59,9 +65,10 @@ def _classifier(C: float, config: TrainConfig) -> LogisticRegression:
 
 
 def gather(task: str, config: TrainConfig, log=None) -> Labelled:
-    """The team's data for ``task`` plus every corpus the config names that is present."""
-    data = team_data(task, config.team_weight_for(task)) if config.team_data else Labelled()
-    used = 0
+    """The team's data for ``task`` plus every corpus the config names that is present, the
+    corpora in ``config.review_corpora`` reviewed against the team's data (``model.review``)."""
+    team = team_data(task, config.team_weight_for(task)) if config.team_data else Labelled()
+    data, judge, used = team, None, 0
     for spec_text in getattr(config, f"{'topic' if task == 'topics' else 'frame'}_corpora"):
         spec = parse_spec(spec_text, task)
         if config.profile == "commercial" and not spec.commercial:
@@ -71,7 +78,13 @@ def gather(task: str, config: TrainConfig, log=None) -> Labelled:
             _say(log, f"{task}: skipping corpus {spec.name!r}: {spec.source} is absent (set NEWSFRAME_DATA_DIR)")
             continue
         part = load_corpus(spec, config.max_rows_per_label, config.random_state)
-        _say(log, f"{task}: {spec.name} -> {len(part)} rows")
+        if spec.name in config.review_corpora and config.review_below > 0 and len(set(team.labels)) >= MIN_CLASSES:
+            judge = fit_judge(pipeline_for(task, config), team) if judge is None else judge
+            part = review(part, judge, config.review_below)
+            _say(log, f"{task}: {spec.name} -> {len(part)} rows ({part.left_out[spec.name]} left out: "
+                      f"the team's data gives their label < {config.review_below})")
+        else:
+            _say(log, f"{task}: {spec.name} -> {len(part)} rows")
         data = data + part
         used += 1
     if not used:
@@ -113,7 +126,7 @@ def train(
     topics = topics + extra_topics if extra_topics else topics
     frames = frames + extra_frames if extra_frames else frames
     heads = {}
-    for task, data, factory in (("topics", topics, topic_pipeline), ("frames", frames, frame_pipeline)):
+    for task, data in (("topics", topics), ("frames", frames)):
         counts = Counter(data.labels)
         if len(counts) < MIN_CLASSES:
             raise DataError(
@@ -121,7 +134,7 @@ def train(
                 "Add data in data/ or name more corpora."
             )
         t0 = time.perf_counter()
-        pipe = factory(config)
+        pipe = pipeline_for(task, config)
         weights = np.asarray(data.weights or (1.0,) * len(data), dtype=float)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*lbfgs failed to converge.*")
@@ -148,8 +161,8 @@ def train(
         attribution = fit_attribution(config, log)
     manifest = {
         "training_data": {
-            "topics": {"sources": topics.sources, "labels": dict(Counter(topics.labels))},
-            "frames": {"sources": frames.sources, "labels": dict(Counter(frames.labels))},
+            task: {"sources": data.sources, "labels": dict(Counter(data.labels)), "left_out": data.left_out}
+            for task, data in (("topics", topics), ("frames", frames))
         }
     }
     if priors:
