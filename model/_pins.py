@@ -1,3 +1,3 @@
 """Written by ``python -m model train --ship``: the sha256 of the shipped default bundle."""
 
-DEFAULT_SHA256 = "5cfef8646955736956727411779f1816f8fc020f5251d0e275bf68e506ddd5f4"
+DEFAULT_SHA256 = "e39f98b16a20d22bc390f6940bcaac90846515b2cbe7e355510e72160df6032c"
