@@ -18,8 +18,8 @@ from .config import TrainConfig
 from .corpora import Labelled, dev_set, load_corpus, parse_spec, team_data
 from .evaluate import metrics
 from .labels import FRAMES, TOPICS
-from .review import fit_judge, review
-from .train import pipeline_for
+from .review import Reviewer
+from .train import fit_head
 
 EVAL_ONLY = {"topics": (), "frames": ("emergent", "rumoureval")}
 TEAM = "team (data/)"
@@ -35,7 +35,11 @@ def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | Non
     config = config or TrainConfig()
     cap = sample or config.max_rows_per_label
     team = team_data(task, config.team_weight_for(task))
-    judge = None
+
+    def fit(data: Labelled):
+        return fit_head(task, config, data)
+
+    reviewer = Reviewer(config, team, fit)
     # Each corpus as it is (the test rows) and as training reads it (reviewed against the team's
     # data, model.review). When the team's data is the one left out, nothing is reviewed.
     groups: dict[str, Labelled] = {}
@@ -45,18 +49,11 @@ def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | Non
         if all(Path(p.source).exists() for p in parts):
             loaded = [(p.name, load_corpus(p, cap, config.random_state)) for p in parts]
             groups[name] = sum((d for _, d in loaded), Labelled())
-            wanted = config.review_below > 0 and any(n in config.review_corpora for n, _ in loaded)
-            if wanted and judge is None and len(set(team.labels)) >= 3:
-                judge = fit_judge(pipeline_for(task, config), team)
-            reviewed[name] = sum((review(d, judge, config.review_below) if judge is not None and n in config.review_corpora else d
-                                  for n, d in loaded), Labelled())
+            reviewed[name] = sum((reviewer(n, d) for n, d in loaded), Labelled())
     if len(team):
         groups[TEAM] = reviewed[TEAM] = team
     labels = TOPICS if task == "topics" else FRAMES
     rng = random.Random(config.random_state)
-
-    def fit(data: Labelled):
-        return pipeline_for(task, config).fit(list(data.texts), list(data.labels), clf__sample_weight=np.asarray(data.weights))
 
     def score(pipe, data: Labelled) -> dict[str, Any]:
         data = _cap(data, test_cap, rng)

@@ -9,18 +9,37 @@ fit. The judge only chooses training rows; it never touches a prediction.
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from .config import TrainConfig
 from .corpora import Labelled
 
+MIN_JUDGE_LABELS = 3
 
-def fit_judge(pipeline, team: Labelled):
-    """``pipeline`` (an unfitted head) fitted on the team's rows alone."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*lbfgs failed to converge.*")
-        return pipeline.fit(list(team.texts), list(team.labels), clf__sample_weight=np.asarray(team.weights, dtype=float))
+
+class Reviewer:
+    """Reviews the corpora ``config.review_corpora`` names against ``team``.
+
+    ``fit`` turns labelled rows into a fitted head; the judge is fitted on first use, so a run
+    that reads no reviewed corpus pays nothing. Without the team's data (or with
+    ``review_below`` 0) every corpus passes unchanged.
+    """
+
+    def __init__(self, config: TrainConfig, team: Labelled, fit: Callable[[Labelled], Any]):
+        usable = config.review_below > 0 and len(set(team.labels)) >= MIN_JUDGE_LABELS
+        self.names = frozenset(config.review_corpora) if usable else frozenset()
+        self.below = config.review_below
+        self._team, self._fit, self._judge = team, fit, None
+
+    def __call__(self, name: str, part: Labelled) -> Labelled:
+        if name not in self.names:
+            return part
+        if self._judge is None:
+            self._judge = self._fit(self._team)
+        return review(part, self._judge, self.below)
 
 
 def review(part: Labelled, judge, below: float) -> Labelled:

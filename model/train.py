@@ -18,7 +18,7 @@ from .core import Model
 from .corpora import Labelled, data_dir, dev_set, load_corpus, parse_spec, team_data
 from .errors import DataError
 from .features import Featurizer
-from .review import fit_judge, review
+from .review import Reviewer
 from .vectorize import DocumentVectorizer, SentenceVectorizer
 
 MIN_CLASSES = 3
@@ -52,9 +52,13 @@ def frame_pipeline(config: TrainConfig) -> Pipeline:
     )
 
 
-def pipeline_for(task: str, config: TrainConfig) -> Pipeline:
-    """The unfitted head for ``task`` ('topics' or 'frames')."""
-    return topic_pipeline(config) if task == "topics" else frame_pipeline(config)
+def fit_head(task: str, config: TrainConfig, data: Labelled) -> Pipeline:
+    """The head for ``task`` fitted on ``data`` with its sample weights (1 where it has none)."""
+    pipe = topic_pipeline(config) if task == "topics" else frame_pipeline(config)
+    weights = np.asarray(data.weights or (1.0,) * len(data), dtype=float)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*lbfgs failed to converge.*")
+        return pipe.fit(list(data.texts), list(data.labels), clf__sample_weight=weights)
 
 
 def _classifier(C: float, config: TrainConfig) -> LogisticRegression:
@@ -68,7 +72,8 @@ def gather(task: str, config: TrainConfig, log=None) -> Labelled:
     """The team's data for ``task`` plus every corpus the config names that is present, the
     corpora in ``config.review_corpora`` reviewed against the team's data (``model.review``)."""
     team = team_data(task, config.team_weight_for(task)) if config.team_data else Labelled()
-    data, judge, used = team, None, 0
+    reviewer = Reviewer(config, team, lambda rows: fit_head(task, config, rows))
+    data, used = team, 0
     for spec_text in getattr(config, f"{'topic' if task == 'topics' else 'frame'}_corpora"):
         spec = parse_spec(spec_text, task)
         if config.profile == "commercial" and not spec.commercial:
@@ -77,14 +82,10 @@ def gather(task: str, config: TrainConfig, log=None) -> Labelled:
         if not spec.is_hub and not Path(spec.source).exists():
             _say(log, f"{task}: skipping corpus {spec.name!r}: {spec.source} is absent (set NEWSFRAME_DATA_DIR)")
             continue
-        part = load_corpus(spec, config.max_rows_per_label, config.random_state)
-        if spec.name in config.review_corpora and config.review_below > 0 and len(set(team.labels)) >= MIN_CLASSES:
-            judge = fit_judge(pipeline_for(task, config), team) if judge is None else judge
-            part = review(part, judge, config.review_below)
-            _say(log, f"{task}: {spec.name} -> {len(part)} rows ({part.left_out[spec.name]} left out: "
-                      f"the team's data gives their label < {config.review_below})")
-        else:
-            _say(log, f"{task}: {spec.name} -> {len(part)} rows")
+        part = reviewer(spec.name, load_corpus(spec, config.max_rows_per_label, config.random_state))
+        dropped = part.left_out.get(spec.name)
+        why = f" ({dropped} left out: the team's data gives their label < {config.review_below})" if dropped is not None else ""
+        _say(log, f"{task}: {spec.name} -> {len(part)} rows{why}")
         data = data + part
         used += 1
     if not used:
@@ -134,11 +135,7 @@ def train(
                 "Add data in data/ or name more corpora."
             )
         t0 = time.perf_counter()
-        pipe = pipeline_for(task, config)
-        weights = np.asarray(data.weights or (1.0,) * len(data), dtype=float)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*lbfgs failed to converge.*")
-            pipe.fit(list(data.texts), list(data.labels), clf__sample_weight=weights)
+        pipe = fit_head(task, config, data)
         _compact(pipe)
         heads[task] = pipe
         _say(log, f"{task}: fitted on {len(data)} rows, {len(counts)} labels in {time.perf_counter() - t0:.1f}s")

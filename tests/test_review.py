@@ -6,8 +6,8 @@ import pytest
 
 from model import TrainConfig
 from model.corpora import Labelled, load_corpus, parse_spec, team_data
-from model.review import fit_judge, review
-from model.train import gather, pipeline_for
+from model.review import review
+from model.train import fit_head, gather
 
 # Weak labels of the kind a cue lexicon gives: the last two contradict LABELS.md.
 ROWS = [
@@ -21,7 +21,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def judge():
-    return fit_judge(pipeline_for("frames", TrainConfig()), team_data("frames", 2.0))
+    return fit_head("frames", TrainConfig(), team_data("frames", 2.0))
 
 
 def corpus_file(tmp_path):
