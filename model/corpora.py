@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import os
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -130,8 +130,13 @@ def parse_spec(spec: str, task: str) -> CorpusSpec:
                       commercial=True, **opts)
 
 
-def load_corpus(spec: CorpusSpec, max_rows_per_label: int | None = None, seed: int = 0) -> Labelled:
-    """Read a corpus through ``datasets``, filter it, map its labels and cap each label's rows."""
+def load_corpus(spec: CorpusSpec, max_rows_per_label: int | None = None, seed: int = 0,
+                exclude: Collection[str] = frozenset()) -> Labelled:
+    """Read a corpus through ``datasets``, filter it, map its labels and cap each label's rows.
+
+    Rows whose text is in ``exclude`` are skipped: the team labelled them itself (``team_texts``),
+    so the corpus's own label for them must not be trained on beside the team's.
+    """
     frame = _read(spec)
     for col in (spec.text, spec.label, *spec.where):
         if col not in frame.columns:
@@ -142,6 +147,8 @@ def load_corpus(spec: CorpusSpec, max_rows_per_label: int | None = None, seed: i
     for col, values in spec.where.items():
         frame = frame[frame[col].astype(str).isin(values)]
     frame = frame[frame[spec.text].notna() & frame[spec.label].notna()]
+    if exclude:
+        frame = frame[~frame[spec.text].astype(str).isin(exclude)]
     raw = frame[spec.label].astype(str)
     if spec.map:
         mapping = label_map(spec.task, spec.map)
@@ -207,6 +214,11 @@ def team_data(task: str, weight: float = 1.0) -> Labelled:
     return out
 
 
+def team_texts(task: str) -> frozenset[str]:
+    """Every text the team labelled for ``task``: its training data and its development set."""
+    return frozenset(team_data(task).texts) | frozenset(dev_set(task).texts)
+
+
 def read_labelled_csv(path: Path, column: str, allowed: Iterable[str]) -> tuple[list[str], list[str]]:
     """Read ``text`` and a label column from a CSV we wrote, checking every label."""
     allowed = set(allowed)
@@ -222,14 +234,15 @@ def _as_tuple(value) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
 
 
-# Development sets: our own labels for rows of the shared corpora, stored as (corpus, key, label)
-# so no corpus text is copied. Each source says where the rows are and how a row's key is made.
-DEV_SOURCES = {
+# The team's labels for rows of the shared corpora (the development sets), stored as (corpus, key, label) so no corpus text is copied. Each source says where the
+# rows are and how a row's key is made.
+REF_SOURCES = {
     "polnear_dev": ("polnear/polnear_sentences.csv.gz", ("article", "sent_idx"), "text"),
+    "polnear_train": ("polnear/polnear_sentences.csv.gz", ("article", "sent_idx"), "text"),
     "fnc1_train_bodies": ("fnc1/train_bodies.csv.gz", ("Body ID",), "articleBody"),
     "fnc1_test_bodies": ("fnc1/competition_test_bodies.csv.gz", ("Body ID",), "articleBody"),
 }
-DEV_FILES = {"topics": "dev/topics_dev.csv", "frames": "dev/frames_dev.csv"}
+DEV_FILES = {"topics": ("dev/topics_dev.csv",), "frames": ("dev/frames_dev.csv", "dev/frames_polnear_train.csv")}
 
 
 def dev_set(task: str) -> Labelled:
@@ -237,16 +250,23 @@ def dev_set(task: str) -> Labelled:
 
     Rows whose corpus is absent are skipped (an empty ``Labelled`` when nothing is present).
     """
+    return sum((referenced_rows(TEAM_DATA_DIR / f, task, f) for f in DEV_FILES[task]), Labelled())
+
+
+def referenced_rows(path: Path, task: str, name: str, weight: float = 1.0) -> Labelled:
+    """The rows a (corpus, key, label) file names, with its labels; corpora that are absent are skipped."""
     import pandas as pd
 
-    path = TEAM_DATA_DIR / DEV_FILES[task]
     if not path.exists():
         return Labelled()
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    bad = sorted({r["label"] for r in rows} - set(LABELS[task]))
+    if bad:
+        raise DataError(f"{path}: labels outside the {task} label set: {bad}.")
     texts, labels = [], []
     for corpus in sorted({r["corpus"] for r in rows}):
-        rel, key_cols, text_col = DEV_SOURCES[corpus]
+        rel, key_cols, text_col = REF_SOURCES[corpus]
         source = data_dir() / rel
         if not source.exists():
             continue
@@ -258,8 +278,6 @@ def dev_set(task: str) -> Labelled:
                     raise DataError(f"{path}: key {r['key']!r} is not in {source}.")
                 texts.append(lookup[r["key"]])
                 labels.append(r["label"])
-    bad = sorted(set(labels) - set(LABELS[task]))
-    if bad:
-        raise DataError(f"{path}: labels outside the {task} label set: {bad}.")
-    name = f"dev/{task}"
-    return Labelled(tuple(texts), tuple(labels), (1.0,) * len(texts), {name: len(texts)})
+    if not texts:
+        return Labelled()
+    return Labelled(tuple(texts), tuple(labels), (weight,) * len(texts), {name: len(texts)})

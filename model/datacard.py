@@ -30,6 +30,17 @@ records the `case` it exercises (`plain` or a hard pattern such as `quoted_denia
 (tests/test_data.py): labels valid, no exact or near-duplicates (word-trigram Jaccard >= 0.5),
 no sentence sharing 60% or more of its word trigrams with the seed article, every cue present in
 its sentence.
+
+## Development sets
+
+`dev/topics_dev.csv` (FNC-1 article bodies) and `dev/frames_dev.csv` (sentences from PolNeAR's dev
+split) hold the team's labels for rows of the shared corpora, stored as (corpus, key, label, note)
+so no text is copied. `dev/frames_polnear_train.csv` adds 1,249 real news sentences from
+PolNeAR's train split (2016 US political news, seven publishers), drawn at random across the
+cue-lexicon classes, attribution rows without a stance cue and plain rows (at most four per
+article), each read on its own and labelled to `LABELS.md` by hands other than the dev set's.
+Training never reads a development row: PolNeAR is read from its train split only, and rows the
+team labelled are skipped when a corpus is loaded (`corpora.team_texts`).
 """
 
 

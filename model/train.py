@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 
 from .config import TrainConfig
 from .core import Model
-from .corpora import Labelled, data_dir, dev_set, load_corpus, parse_spec, team_data
+from .corpora import Labelled, data_dir, dev_set, load_corpus, parse_spec, team_data, team_texts
 from .errors import DataError
 from .features import Featurizer
 from .review import Reviewer
@@ -73,6 +73,7 @@ def gather(task: str, config: TrainConfig, log=None) -> Labelled:
     corpora in ``config.review_corpora`` reviewed against the team's data (``model.review``)."""
     team = team_data(task, config.team_weight_for(task)) if config.team_data else Labelled()
     reviewer = Reviewer(config, team, lambda rows: fit_head(task, config, rows))
+    known = team_texts(task)
     data, used = team, 0
     for spec_text in getattr(config, f"{'topic' if task == 'topics' else 'frame'}_corpora"):
         spec = parse_spec(spec_text, task)
@@ -82,7 +83,7 @@ def gather(task: str, config: TrainConfig, log=None) -> Labelled:
         if not spec.is_hub and not Path(spec.source).exists():
             _say(log, f"{task}: skipping corpus {spec.name!r}: {spec.source} is absent (set NEWSFRAME_DATA_DIR)")
             continue
-        part = reviewer(spec.name, load_corpus(spec, config.max_rows_per_label, config.random_state))
+        part = reviewer(spec.name, load_corpus(spec, config.max_rows_per_label, config.random_state, known))
         dropped = part.left_out.get(spec.name)
         why = f" ({dropped} left out: the team's data gives their label < {config.review_below})" if dropped is not None else ""
         _say(log, f"{task}: {spec.name} -> {len(part)} rows{why}")

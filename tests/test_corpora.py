@@ -1,12 +1,13 @@
 """Corpus specs and loading through datasets, on local files; never a hub lookup by mistake."""
 
+import gzip
 import io
 from pathlib import Path
 
 import pytest
 
 from model import DataError, InputError, TrainConfig
-from model.corpora import data_dir, dev_set, load_corpus, parse_spec, recipe
+from model.corpora import data_dir, dev_set, load_corpus, parse_spec, recipe, referenced_rows, team_texts
 from model.train import gather
 
 SHARED = data_dir()
@@ -92,6 +93,43 @@ def test_dev_sets_resolve_against_the_shared_corpora():
     topics, frames = dev_set("topics"), dev_set("frames")
     assert len(topics) >= 200 and len(frames) >= 300
     assert all(len(t) > 200 for t in topics.texts)
+
+
+def test_excluded_texts_are_not_read_from_a_corpus(tmp_path):
+    f = write(tmp_path / "weak.csv", "text,label\nHe denied it.,denial\nIt may rain.,speculation\nShe admitted it.,confirmation\n")
+    data = load_corpus(parse_spec(str(f), "frames"), exclude={"It may rain."})
+    assert data.texts == ("He denied it.", "She admitted it.") and data.sources == {"weak.csv": 2}
+
+
+def test_referenced_rows_resolve_keys_and_name_a_missing_one(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    (shared / "polnear").mkdir(parents=True)
+    with gzip.open(shared / "polnear" / "polnear_sentences.csv.gz", "wt", encoding="utf-8") as fh:
+        fh.write("article,sent_idx,text\na1,0,Officials denied the report.\na1,1,The vote is on Tuesday.\n")
+    monkeypatch.setenv("NEWSFRAME_DATA_DIR", str(shared))
+    refs = write(tmp_path / "refs.csv", "corpus,key,label,note\npolnear_train,a1#1,neutral,\npolnear_train,a1#0,denial,\n")
+    data = referenced_rows(refs, "frames", "refs", weight=2.0)
+    assert data.texts == ("The vote is on Tuesday.", "Officials denied the report.")
+    assert data.labels == ("neutral", "denial") and data.weights == (2.0, 2.0) and data.sources == {"refs": 2}
+    write(refs, "corpus,key,label,note\npolnear_train,a9#4,neutral,\n")
+    with pytest.raises(DataError, match="key 'a9#4' is not in"):
+        referenced_rows(refs, "frames", "refs")
+    write(refs, "corpus,key,label,note\npolnear_train,a1#1,rumour,\n")
+    with pytest.raises(DataError, match=r"labels outside the frames label set: \['rumour'\]"):
+        referenced_rows(refs, "frames", "refs")
+    write(refs, "corpus,key,label,note\npolnear_train,a1#1,neutral,\n")
+    monkeypatch.setenv("NEWSFRAME_DATA_DIR", str(tmp_path / "nowhere"))
+    assert len(referenced_rows(refs, "frames", "refs")) == 0
+
+
+@needs_corpora
+def test_development_rows_are_never_trained_on():
+    """Both frame development files resolve, and none of their sentences reaches training."""
+    dev = dev_set("frames")
+    assert dev.sources["dev/frames_dev.csv"] >= 300 and dev.sources["dev/frames_polnear_train.csv"] >= 1000
+    assert set(dev.texts) <= team_texts("frames")
+    data = gather("frames", TrainConfig(max_rows_per_label=10**6, review_below=0.0), None)
+    assert not set(dev.texts) & set(data.texts)
 
 
 @needs_corpora
