@@ -134,8 +134,8 @@ def load_corpus(spec: CorpusSpec, max_rows_per_label: int | None = None, seed: i
                 exclude: Collection[str] = frozenset()) -> Labelled:
     """Read a corpus through ``datasets``, filter it, map its labels and cap each label's rows.
 
-    Rows whose text is in ``exclude`` are skipped: the team labelled them itself (``team_texts``),
-    so the corpus's own label for them must not be trained on beside the team's.
+    Rows whose text is in ``exclude`` are skipped: the team labelled them as development rows
+    (``dev_texts``), so they must never be trained on with the corpus's own label.
     """
     frame = _read(spec)
     for col in (spec.text, spec.label, *spec.where):
@@ -214,9 +214,9 @@ def team_data(task: str, weight: float = 1.0) -> Labelled:
     return out
 
 
-def team_texts(task: str) -> frozenset[str]:
-    """Every text the team labelled for ``task``: its training data and its development set."""
-    return frozenset(team_data(task).texts) | frozenset(dev_set(task).texts)
+def dev_texts(task: str) -> frozenset[str]:
+    """The development set's texts: corpus rows that training must skip (``load_corpus(exclude=...)``)."""
+    return frozenset(dev_set(task).texts)
 
 
 def read_labelled_csv(path: Path, column: str, allowed: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -234,8 +234,9 @@ def _as_tuple(value) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
 
 
-# The team's labels for rows of the shared corpora (the development sets), stored as (corpus, key, label) so no corpus text is copied. Each source says where the
-# rows are and how a row's key is made.
+# The team's labels for rows of the shared corpora (the development sets), stored as
+# (corpus, key, label) so no corpus text is copied. Each source says where the rows are and how a
+# row's key is made.
 REF_SOURCES = {
     "polnear_dev": ("polnear/polnear_sentences.csv.gz", ("article", "sent_idx"), "text"),
     "polnear_train": ("polnear/polnear_sentences.csv.gz", ("article", "sent_idx"), "text"),

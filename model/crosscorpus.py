@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .config import TrainConfig
-from .corpora import Labelled, dev_set, load_corpus, parse_spec, team_data, team_texts
+from .corpora import Labelled, dev_set, load_corpus, parse_spec, team_data, dev_texts
 from .evaluate import metrics
 from .labels import FRAMES, TOPICS
 from .review import Reviewer
@@ -40,7 +40,7 @@ def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | Non
         return fit_head(task, config, data)
 
     reviewer = Reviewer(config, team, fit)
-    known = team_texts(task)
+    known = dev_texts(task)
     # Each corpus as it is (the test rows) and as training reads it (reviewed against the team's
     # data, model.review). When the team's data is the one left out, nothing is reviewed.
     groups: dict[str, Labelled] = {}

@@ -40,7 +40,7 @@ PolNeAR's train split (2016 US political news, seven publishers), drawn at rando
 cue-lexicon classes, attribution rows without a stance cue and plain rows (at most four per
 article), each read on its own and labelled to `LABELS.md` by hands other than the dev set's.
 Training never reads a development row: PolNeAR is read from its train split only, and rows the
-team labelled are skipped when a corpus is loaded (`corpora.team_texts`).
+team labelled as development rows are skipped when a corpus is loaded (`corpora.dev_texts`).
 """
 
 

@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 
 from .config import TrainConfig
 from .core import Model
-from .corpora import Labelled, data_dir, dev_set, load_corpus, parse_spec, team_data, team_texts
+from .corpora import Labelled, data_dir, dev_set, load_corpus, parse_spec, team_data, dev_texts
 from .errors import DataError
 from .features import Featurizer
 from .review import Reviewer
@@ -73,7 +73,7 @@ def gather(task: str, config: TrainConfig, log=None) -> Labelled:
     corpora in ``config.review_corpora`` reviewed against the team's data (``model.review``)."""
     team = team_data(task, config.team_weight_for(task)) if config.team_data else Labelled()
     reviewer = Reviewer(config, team, lambda rows: fit_head(task, config, rows))
-    known = team_texts(task)
+    known = dev_texts(task)
     data, used = team, 0
     for spec_text in getattr(config, f"{'topic' if task == 'topics' else 'frame'}_corpora"):
         spec = parse_spec(spec_text, task)
