@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .core import MAX_CHARS, Model
 from .attribution import TERMS as ATTRIBUTION_TERMS
-from .corpora import recipe
+from .corpora import DEV_FILES, recipe
 from .labels import FRAME_DEFINITIONS, IPTC_CODES, TOPIC_NAMES
 
 
@@ -66,6 +66,13 @@ def render_card(model: Model) -> str:
         for task, r in priors.items():
             lines.append(f"| {task} | {r['n']} | {r['cv_accuracy_before']:.3f} → {r['cv_accuracy_after']:.3f} | "
                          f"{r['cv_macro_f1_before']:.3f} → {r['cv_macro_f1_after']:.3f} |")
+        for task, r in priors.items():
+            h = r.get("heldout")
+            if h:
+                lines += ["", f"Fully held out ({task}): shifts fitted on the other {h['n_fit']} dev rows only, scored on "
+                          f"{h['n']} rows of `{DEV_FILES[task][0]}` (rows quoted in a data-writing brief are left out): "
+                          f"accuracy {h['accuracy_before']:.3f} → {h['accuracy_after']:.3f}, "
+                          f"macro-F1 {h['macro_f1_before']:.3f} → {h['macro_f1_after']:.3f}."]
     who = m.get("attribution_metrics")
     if who:
         lines += ["", f"## Who said what (PolNeAR {who['split']} split: {who['articles']} articles, "

@@ -9,7 +9,7 @@ import csv
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .corpora import TEAM_DATA_DIR
+from .corpora import EXPOSED_NOTE, TEAM_DATA_DIR
 
 INTRO = """# Data card: the team's own data
 
@@ -41,6 +41,10 @@ cue-lexicon classes, attribution rows without a stance cue and plain rows (at mo
 article), each read on its own and labelled to `LABELS.md` by hands other than the dev set's.
 Training never reads a development row: PolNeAR is read from its train split only, and rows the
 team labelled as development rows are skipped when a corpus is loaded (`corpora.dev_texts`).
+Rows whose note says "left out of held-out figures" had their wording quoted in a brief for writing
+training sentences, so the fully held-out frames figure (`corpora.dev_heldout_split`: class-prior
+shifts fitted on `dev/frames_polnear_train.csv`, scored on `dev/frames_dev.csv`) skips them; they
+still count where the dev set is used for fitting. How many there are is under Sizes.
 """
 
 
@@ -58,6 +62,9 @@ def render(data_dir: Path = TEAM_DATA_DIR) -> str:
             labels = f"{len({r['corpus'] for r in rows})} corpora" if rows and "corpus" in rows[0] else ""
         else:
             labels = ", ".join(f"{k} {v}" for k, v in sorted(Counter(r[key] for r in rows).items()))
+        exposed = sum(EXPOSED_NOTE in (r.get("note") or "") for r in rows)
+        if exposed:
+            labels += f" ({exposed} left out of held-out figures)"
         lines.append(f"| `{path.relative_to(data_dir)}` | {len(rows)} | {labels} |")
 
     lines += ["", "## Label maps", "",

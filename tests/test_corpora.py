@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from model import DataError, InputError, TrainConfig
-from model.corpora import data_dir, dev_set, load_corpus, parse_spec, recipe, referenced_rows
+from model.corpora import EXPOSED_NOTE, data_dir, dev_heldout_split, dev_set, load_corpus, parse_spec, recipe, referenced_rows
 from model.train import gather
 
 SHARED = data_dir()
@@ -122,6 +122,18 @@ def test_referenced_rows_resolve_keys_and_name_a_missing_one(tmp_path, monkeypat
     assert len(referenced_rows(refs, "frames", "refs")) == 0
 
 
+def test_rows_quoted_in_a_data_brief_are_left_out_of_held_out_figures(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    (shared / "polnear").mkdir(parents=True)
+    with gzip.open(shared / "polnear" / "polnear_sentences.csv.gz", "wt", encoding="utf-8") as fh:
+        fh.write("article,sent_idx,text\na1,0,Officials denied the report.\na1,1,The vote is on Tuesday.\n")
+    monkeypatch.setenv("NEWSFRAME_DATA_DIR", str(shared))
+    refs = write(tmp_path / "refs.csv", "corpus,key,label,note\npolnear_dev,a1#0,denial,"
+                 f"quoted in a brief; {EXPOSED_NOTE}\npolnear_dev,a1#1,neutral,plain date\n")
+    assert referenced_rows(refs, "frames", "refs").texts == ("Officials denied the report.", "The vote is on Tuesday.")
+    assert referenced_rows(refs, "frames", "refs", skip_exposed=True).texts == ("The vote is on Tuesday.",)
+
+
 @needs_corpora
 def test_development_rows_are_never_trained_on():
     """Both frame development files resolve, and none of their sentences reaches training."""
@@ -129,6 +141,10 @@ def test_development_rows_are_never_trained_on():
     assert dev.sources["dev/frames_dev.csv"] >= 300 and dev.sources["dev/frames_polnear_train.csv"] >= 1000
     data = gather("frames", TrainConfig(max_rows_per_label=10**6, review_below=0.0), None)
     assert not set(dev.texts) & set(data.texts)
+    fit, test = dev_heldout_split("frames")
+    assert len(fit) == dev.sources["dev/frames_polnear_train.csv"]
+    assert 300 <= len(test) < dev.sources["dev/frames_dev.csv"] and not set(test.texts) & set(fit.texts)
+    assert dev_heldout_split("topics") is None
 
 
 @needs_corpora

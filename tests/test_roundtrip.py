@@ -95,6 +95,23 @@ def test_prior_correction_moves_only_intercepts_and_reports_a_held_out_estimate(
     np.testing.assert_array_equal(pipe.named_steps["clf"].coef_, coef)
     assert max(report["shift"], key=report["shift"].get) == "neutral"
     assert report["n"] == len(dev) and 0 <= report["cv_accuracy_after"] <= 1
+    assert "heldout" not in report
+
+
+def test_prior_correction_reports_a_split_fitted_on_one_part_and_scored_on_another(tiny_model):
+    import copy
+
+    from model.train import fit_prior
+
+    pipe = copy.deepcopy(tiny_model.frame_pipeline)
+    texts = tuple(t for t, _ in TINY_FRAMES)
+    labels = tuple(l for _, l in TINY_FRAMES)
+    test = Labelled(texts, labels, (1.0,) * len(texts))
+    # Shifts fitted on an all-neutral part can only move the test part's predictions towards neutral.
+    fit = Labelled(texts * 3, ("neutral",) * (3 * len(texts)), (1.0,) * (3 * len(texts)))
+    h = fit_prior(pipe, fit + test, 0.01, (fit, test))["heldout"]
+    assert h["n"] == len(test) and h["n_fit"] == len(fit)
+    assert h["accuracy_after"] < h["accuracy_before"], h
 
 
 def test_prior_correction_names_heads():
