@@ -101,12 +101,17 @@ def test_excluded_texts_are_not_read_from_a_corpus(tmp_path):
     assert data.texts == ("He denied it.", "She admitted it.") and data.sources == {"weak.csv": 2}
 
 
-def test_referenced_rows_resolve_keys_and_name_a_missing_one(tmp_path, monkeypatch):
+def two_polnear_sentences(tmp_path, monkeypatch):
+    """A stand-in shared data dir whose PolNeAR table holds two sentences of article a1."""
     shared = tmp_path / "shared"
     (shared / "polnear").mkdir(parents=True)
     with gzip.open(shared / "polnear" / "polnear_sentences.csv.gz", "wt", encoding="utf-8") as fh:
         fh.write("article,sent_idx,text\na1,0,Officials denied the report.\na1,1,The vote is on Tuesday.\n")
     monkeypatch.setenv("NEWSFRAME_DATA_DIR", str(shared))
+
+
+def test_referenced_rows_resolve_keys_and_name_a_missing_one(tmp_path, monkeypatch):
+    two_polnear_sentences(tmp_path, monkeypatch)
     refs = write(tmp_path / "refs.csv", "corpus,key,label,note\npolnear_train,a1#1,neutral,\npolnear_train,a1#0,denial,\n")
     data = referenced_rows(refs, "frames", "refs", weight=2.0)
     assert data.texts == ("The vote is on Tuesday.", "Officials denied the report.")
@@ -123,11 +128,7 @@ def test_referenced_rows_resolve_keys_and_name_a_missing_one(tmp_path, monkeypat
 
 
 def test_rows_quoted_in_a_data_brief_are_left_out_of_held_out_figures(tmp_path, monkeypatch):
-    shared = tmp_path / "shared"
-    (shared / "polnear").mkdir(parents=True)
-    with gzip.open(shared / "polnear" / "polnear_sentences.csv.gz", "wt", encoding="utf-8") as fh:
-        fh.write("article,sent_idx,text\na1,0,Officials denied the report.\na1,1,The vote is on Tuesday.\n")
-    monkeypatch.setenv("NEWSFRAME_DATA_DIR", str(shared))
+    two_polnear_sentences(tmp_path, monkeypatch)
     refs = write(tmp_path / "refs.csv", "corpus,key,label,note\npolnear_dev,a1#0,denial,"
                  f"quoted in a brief; {EXPOSED_NOTE}\npolnear_dev,a1#1,neutral,plain date\n")
     assert referenced_rows(refs, "frames", "refs").texts == ("Officials denied the report.", "The vote is on Tuesday.")
