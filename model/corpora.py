@@ -249,6 +249,11 @@ EXPOSED_NOTE = "left out of held-out figures"
 that claims to be held out may score them."""
 
 
+def is_exposed(row: dict[str, str]) -> bool:
+    """Whether a dev file's row carries ``EXPOSED_NOTE``."""
+    return EXPOSED_NOTE in (row.get("note") or "")
+
+
 def dev_set(task: str) -> Labelled:
     """The team-labelled development set for ``task``, resolved against the shared corpora.
 
@@ -278,7 +283,7 @@ def referenced_rows(path: Path, task: str, name: str, weight: float = 1.0, skip_
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     if skip_exposed:
-        rows = [r for r in rows if EXPOSED_NOTE not in (r.get("note") or "")]
+        rows = [r for r in rows if not is_exposed(r)]
     bad = sorted({r["label"] for r in rows} - set(LABELS[task]))
     if bad:
         raise DataError(f"{path}: labels outside the {task} label set: {bad}.")

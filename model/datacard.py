@@ -9,7 +9,7 @@ import csv
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .corpora import EXPOSED_NOTE, TEAM_DATA_DIR
+from .corpora import TEAM_DATA_DIR, is_exposed
 
 INTRO = """# Data card: the team's own data
 
@@ -62,7 +62,7 @@ def render(data_dir: Path = TEAM_DATA_DIR) -> str:
             labels = f"{len({r['corpus'] for r in rows})} corpora" if rows and "corpus" in rows[0] else ""
         else:
             labels = ", ".join(f"{k} {v}" for k, v in sorted(Counter(r[key] for r in rows).items()))
-        exposed = sum(EXPOSED_NOTE in (r.get("note") or "") for r in rows)
+        exposed = sum(map(is_exposed, rows))
         if exposed:
             labels += f" ({exposed} left out of held-out figures)"
         lines.append(f"| `{path.relative_to(data_dir)}` | {len(rows)} | {labels} |")

@@ -217,11 +217,9 @@ def fit_prior(pipe: Pipeline, data: Labelled, l2: float, split: tuple[Labelled, 
     """
     clf = pipe.named_steps["clf"]
     classes = list(clf.classes_)
-    keep = [i for i, lab in enumerate(data.labels) if lab in classes]
-    if not keep:
+    z, y = _scores(pipe, classes, data)
+    if not len(y):
         return {}
-    z = pipe.decision_function([data.texts[i] for i in keep])
-    y = np.array([classes.index(data.labels[i]) for i in keep])
     report = {"n": len(y), **_prior_cv(z, y, l2)}
     if split is not None:
         report["heldout"] = _prior_heldout(pipe, classes, *split, l2)
@@ -230,15 +228,18 @@ def fit_prior(pipe: Pipeline, data: Labelled, l2: float, split: tuple[Labelled, 
     return {"shift": dict(zip(classes, np.round(shift, 4).tolist())), **report}
 
 
+def _scores(pipe: Pipeline, classes: list[str], data: Labelled) -> tuple[np.ndarray, np.ndarray]:
+    """Decision scores and class indices of ``data``'s rows whose label the head knows."""
+    keep = [i for i, lab in enumerate(data.labels) if lab in classes]
+    if not keep:
+        return np.empty((0, len(classes))), np.empty(0, dtype=int)
+    return pipe.decision_function([data.texts[i] for i in keep]), np.array([classes.index(data.labels[i]) for i in keep])
+
+
 def _prior_heldout(pipe: Pipeline, classes: list[str], fit: Labelled, test: Labelled, l2: float) -> dict[str, Any]:
     from sklearn.metrics import accuracy_score, f1_score
 
-    def scores(data: Labelled) -> tuple[np.ndarray, np.ndarray]:
-        keep = [i for i, lab in enumerate(data.labels) if lab in classes]
-        z = pipe.decision_function([data.texts[i] for i in keep])
-        return z, np.array([classes.index(data.labels[i]) for i in keep])
-
-    (zf, yf), (zt, yt) = scores(fit), scores(test)
+    (zf, yf), (zt, yt) = _scores(pipe, classes, fit), _scores(pipe, classes, test)
     out: dict[str, Any] = {"n_fit": len(yf), "n": len(yt)}
     for when, pred in (("before", zt.argmax(1)), ("after", (zt + _prior_shift(zf, yf, l2)).argmax(1))):
         out[f"accuracy_{when}"] = round(float(accuracy_score(yt, pred)), 4)
