@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from charts import hbar
 
-from model import TOPIC_NAMES, DocScore, Model
+from model import TOPIC_NAMES, DocScore, InputError, Model
 
 MAX_MB = 25  # also server.maxUploadSize in .streamlit/config.toml
 MAX_ROWS = 20_000
@@ -33,7 +33,7 @@ def read_upload(name: str, data: bytes) -> pd.DataFrame:
         else:
             frame = pd.read_json(io.BytesIO(data), lines=True, dtype=False, encoding="utf-8")
     except UnicodeDecodeError as e:
-        raise ValueError(f"{name}: not UTF-8 text (byte {e.start}: {e.reason}). Re-save it as UTF-8.") from e
+        raise InputError.not_utf8(name, e) from e
     except pd.errors.EmptyDataError as e:
         raise ValueError(f"{name}: the file is empty.") from e
     except ValueError as e:

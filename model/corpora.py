@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import csv
 import os
+import random
 import tomllib
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -57,6 +60,29 @@ class Labelled:
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def take(self, rows: Iterable[int], sources: dict[str, int] | None = None) -> Labelled:
+        """These rows, in this order; ``sources`` replaces the row counts when given."""
+        rows = list(rows)
+        return Labelled(
+            tuple(self.texts[i] for i in rows),
+            tuple(self.labels[i] for i in rows),
+            tuple(self.weights[i] for i in rows),
+            self.sources if sources is None else sources,
+            self.left_out,
+        )
+
+    def capped(self, max_per_label: int, rng: random.Random) -> Labelled:
+        """At most ``max_per_label`` rows of each label, drawn by ``rng``, in their original order."""
+        order = list(range(len(self)))
+        rng.shuffle(order)
+        seen: Counter[str] = Counter()
+        keep = []
+        for i in order:
+            seen[self.labels[i]] += 1
+            if seen[self.labels[i]] <= max_per_label:
+                keep.append(i)
+        return self.take(sorted(keep))
 
 
 @dataclass(frozen=True)
@@ -163,15 +189,13 @@ def load_corpus(spec: CorpusSpec, max_rows_per_label: int | None = None, seed: i
             )
         labels = raw
     keep = labels != ""
-    texts, labels = frame.loc[keep, spec.text].astype(str), labels[keep]
-    if max_rows_per_label:
-        order = labels.sample(frac=1.0, random_state=seed).index
-        labels = labels.loc[order]
-        labels = labels[labels.groupby(labels).cumcount() < max_rows_per_label]
-        texts = texts.loc[labels.index]
-    return Labelled(
-        tuple(texts.tolist()), tuple(labels.tolist()), (1.0,) * len(texts), {spec.name: len(texts)}
+    data = Labelled(
+        tuple(frame.loc[keep, spec.text].astype(str).tolist()), tuple(labels[keep].tolist()),
+        (1.0,) * int(keep.sum()),
     )
+    if max_rows_per_label:
+        data = data.capped(max_rows_per_label, random.Random(seed))
+    return data.take(range(len(data)), {spec.name: len(data)})
 
 
 def _read(spec: CorpusSpec):
@@ -273,11 +297,20 @@ def dev_heldout_split(task: str) -> tuple[Labelled, Labelled] | None:
     return (fit, test) if len(fit) and len(test) else None
 
 
+@lru_cache(maxsize=4)
+def _key_lookup(source: str, mtime_ns: int, size: int, key_cols: tuple[str, ...], text_col: str) -> dict[str, str]:
+    """Key -> text of one shared corpus file. Cached on the file's path, mtime and size: training
+    resolves the dev files several times (exclusion, prior shifts, the held-out split), and the
+    PolNeAR table is the slow part of each."""
+    import pandas as pd
+
+    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    return dict(zip(table[list(key_cols)].agg("#".join, axis=1), table[text_col]))
+
+
 def referenced_rows(path: Path, task: str, name: str, weight: float = 1.0, skip_exposed: bool = False) -> Labelled:
     """The rows a (corpus, key, label) file names, with its labels; corpora that are absent are skipped,
     and so are rows marked ``EXPOSED_NOTE`` when ``skip_exposed``."""
-    import pandas as pd
-
     if not path.exists():
         return Labelled()
     with path.open(encoding="utf-8", newline="") as fh:
@@ -293,8 +326,8 @@ def referenced_rows(path: Path, task: str, name: str, weight: float = 1.0, skip_
         source = data_dir() / rel
         if not source.exists():
             continue
-        table = pd.read_csv(source, dtype=str, keep_default_na=False)
-        lookup = dict(zip(table[list(key_cols)].agg("#".join, axis=1), table[text_col]))
+        stat = source.stat()
+        lookup = _key_lookup(str(source), stat.st_mtime_ns, stat.st_size, key_cols, text_col)
         for r in rows:
             if r["corpus"] == corpus:
                 if r["key"] not in lookup:

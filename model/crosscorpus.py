@@ -57,7 +57,7 @@ def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | Non
     rng = random.Random(config.random_state)
 
     def score(pipe, data: Labelled) -> dict[str, Any]:
-        data = _cap(data, test_cap, rng)
+        data = data.capped(test_cap, rng)
         raw = pipe.predict_proba(list(data.texts))
         proba = np.zeros((len(data), len(labels)))
         for j, cls in enumerate(pipe.named_steps["clf"].classes_):
@@ -103,32 +103,11 @@ def format_table(task: str, result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _cap(data: Labelled, cap: int, rng: random.Random) -> Labelled:
-    order = list(range(len(data)))
-    rng.shuffle(order)
-    seen: dict[str, int] = {}
-    keep = []
-    for i in order:
-        lab = data.labels[i]
-        if seen.get(lab, 0) < cap:
-            seen[lab] = seen.get(lab, 0) + 1
-            keep.append(i)
-    keep.sort()
-    return Labelled(tuple(data.texts[i] for i in keep), tuple(data.labels[i] for i in keep),
-                    tuple(data.weights[i] for i in keep), data.sources)
-
-
 def _split(data: Labelled, share: float, rng: random.Random) -> tuple[Labelled, Labelled]:
     order = list(range(len(data)))
     rng.shuffle(order)
     cut = int(len(order) * share)
-
-    def pick(ids):
-        ids = sorted(ids)
-        return Labelled(tuple(data.texts[i] for i in ids), tuple(data.labels[i] for i in ids),
-                        tuple(data.weights[i] for i in ids), data.sources)
-
-    return pick(order[:cut]), pick(order[cut:])
+    return data.take(sorted(order[:cut])), data.take(sorted(order[cut:]))
 
 
 def _say(log, name: str, r: dict[str, Any]) -> None:

@@ -16,6 +16,11 @@ class InputError(NewsframeError, ValueError):
 
     exit_code = 3
 
+    @classmethod
+    def not_utf8(cls, source, error: UnicodeDecodeError) -> InputError:
+        """The one message for undecodable input, wherever it was read from (CLI or app)."""
+        return cls(f"{source}: not UTF-8 text (byte {error.start}: {error.reason}). Re-save it as UTF-8.")
+
 
 class ModelNotFoundError(NewsframeError, FileNotFoundError):
     """No model bundle at the given path."""

@@ -31,18 +31,13 @@ def check_readable(path: str | os.PathLike) -> Path:
     return p
 
 
-def not_utf8(source, error: UnicodeDecodeError) -> InputError:
-    """The one message for undecodable input, wherever it was read from."""
-    return InputError(f"{source}: not UTF-8 text (byte {error.start}: {error.reason}). Re-save it as UTF-8.")
-
-
 def read_text(path: str | os.PathLike) -> str:
     """A whole UTF-8 text file (a BOM is dropped); undecodable bytes are an ``InputError``."""
     p = check_readable(path)
     try:
         return p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
-        raise not_utf8(p, e) from e
+        raise InputError.not_utf8(p, e) from e
     except OSError as e:
         raise InputError(f"{p}: cannot be read ({e.strerror}).") from e
 
@@ -93,7 +88,7 @@ def read_stdin() -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise not_utf8("standard input", e) from e
+        raise InputError.not_utf8("standard input", e) from e
 
 
 def iter_table(path: str | os.PathLike, chunksize: int = 2000, fmt: str | None = None) -> Iterator:
@@ -120,7 +115,7 @@ def iter_table(path: str | os.PathLike, chunksize: int = 2000, fmt: str | None =
             for chunk in reader:
                 yield chunk.astype(object).where(chunk.notna(), "")
     except UnicodeDecodeError as e:
-        raise not_utf8(p, e) from e
+        raise InputError.not_utf8(p, e) from e
     except pd.errors.EmptyDataError as e:
         raise InputError(f"{p}: no columns found; expected a {kind.upper()} file with a header row.") from e
     except (pd.errors.ParserError, ValueError, EOFError, OSError) as e:

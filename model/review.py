@@ -10,6 +10,7 @@ fit. The judge only chooses training rows; it never touches a prediction.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -55,10 +56,4 @@ def review(part: Labelled, judge, below: float) -> Labelled:
     keep = np.flatnonzero(own >= below)
     dropped = len(part) - len(keep)
     name = next(iter(part.sources), "corpus")
-    return Labelled(
-        tuple(part.texts[i] for i in keep),
-        tuple(part.labels[i] for i in keep),
-        tuple(part.weights[i] for i in keep),
-        {name: len(keep)},
-        {name: dropped},
-    )
+    return replace(part.take(keep, {name: len(keep)}), left_out={name: dropped})
