@@ -33,7 +33,7 @@ def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | Non
     caps rows per label in every test set, so each label weighs about the same.
     """
     config = config or TrainConfig()
-    cap = sample or config.max_rows_per_label
+    cap = sample or config.max_rows_for(task)
     team = team_data(task, config.team_weight_for(task))
 
     def fit(data: Labelled):

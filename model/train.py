@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 import warnings
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
@@ -83,7 +85,7 @@ def gather(task: str, config: TrainConfig, log=None) -> Labelled:
         if not spec.is_hub and not Path(spec.source).exists():
             _say(log, f"{task}: skipping corpus {spec.name!r}: {spec.source} is absent (set NEWSFRAME_DATA_DIR)")
             continue
-        part = reviewer(spec.name, load_corpus(spec, config.max_rows_per_label, config.random_state, known))
+        part = reviewer(spec.name, load_corpus(spec, config.max_rows_for(task), config.random_state, known))
         dropped = part.left_out.get(spec.name)
         why = f" ({dropped} left out: the team's data gives their label < {config.review_below})" if dropped is not None else ""
         _say(log, f"{task}: {spec.name} -> {len(part)} rows{why}")
@@ -127,19 +129,28 @@ def train(
     frames = gather("frames", config, log) if frames is None else frames
     topics = topics + extra_topics if extra_topics else topics
     frames = frames + extra_frames if extra_frames else frames
-    heads = {}
-    for task, data in (("topics", topics), ("frames", frames)):
+    parts = {"topics": topics, "frames": frames}
+    for task, data in parts.items():
         counts = Counter(data.labels)
         if len(counts) < MIN_CLASSES:
             raise DataError(
                 f"Training the {task} head needs at least {MIN_CLASSES} labels; found {dict(counts)}. "
                 "Add data in data/ or name more corpora."
             )
-        t0 = time.perf_counter()
-        pipe = fit_head(task, config, data)
-        _compact(pipe)
-        heads[task] = pipe
-        _say(log, f"{task}: fitted on {len(data)} rows, {len(counts)} labels in {time.perf_counter() - t0:.1f}s")
+    # The two heads and the who-said-what tagger do not depend on each other: with n_jobs > 1
+    # they are fitted in worker processes at the same time (the same models, sooner).
+    jobs = [delayed(_fit_compact)(task, config, data) for task, data in parts.items()]
+    if attribution is None and config.attribution:
+        jobs.append(delayed(_fit_attribution_quietly)(config))
+    heads = {}
+    for result in Parallel(n_jobs=min(config.n_jobs, len(jobs)))(jobs):
+        if result[0] == "attribution":
+            attribution = result[1]
+            if result[2]:
+                _say(log, result[2].rstrip("\n"))
+        else:
+            task, heads[task], seconds = result
+            _say(log, f"{task}: fitted on {len(parts[task])} rows, {len(set(parts[task].labels))} labels in {seconds:.1f}s")
     calibration = {}
     dev = {task: dev_set(task) if config.calibrate or config.prior_correction else Labelled() for task in heads}
     priors = {}
@@ -160,8 +171,6 @@ def train(
             if len(data):
                 calibration[head] = fit_temperature(heads[task], data)
                 _say(log, f"{task}: temperature {calibration[head]:.2f} fitted on {len(data)} dev rows")
-    if attribution is None and config.attribution:
-        attribution = fit_attribution(config, log)
     manifest = {
         "training_data": {
             task: {"sources": data.sources, "labels": dict(Counter(data.labels)), "left_out": data.left_out}
@@ -298,6 +307,19 @@ def fit_temperature(pipe: Pipeline, data: Labelled) -> float:
         return float(-(s[np.arange(len(y)), y] - np.log(np.exp(s).sum(axis=1))).mean())
 
     return float(np.exp(minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded").x))
+
+
+def _fit_compact(task: str, config: TrainConfig, data: Labelled) -> tuple[str, Pipeline, float]:
+    t0 = time.perf_counter()
+    pipe = fit_head(task, config, data)
+    _compact(pipe)
+    return task, pipe, time.perf_counter() - t0
+
+
+def _fit_attribution_quietly(config: TrainConfig) -> tuple[str, Any, str]:
+    """``fit_attribution`` with its progress lines returned, not printed (a worker's stderr is not the log)."""
+    lines = io.StringIO()
+    return "attribution", fit_attribution(config, lines), lines.getvalue()
 
 
 def _compact(pipe: Pipeline) -> None:

@@ -2,12 +2,16 @@
 
 import gzip
 import io
+import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from model import DataError, InputError, TrainConfig
-from model.corpora import EXPOSED_NOTE, data_dir, dev_heldout_split, dev_set, load_corpus, parse_spec, recipe, referenced_rows
+from model.corpora import (
+    EXPOSED_NOTE, Labelled, data_dir, dev_heldout_split, dev_set, load_corpus, parse_spec, recipe, referenced_rows, team_data,
+)
 from model.train import gather
 
 SHARED = data_dir()
@@ -83,9 +87,19 @@ def test_training_without_corpora_says_it_uses_data_alone(monkeypatch, tmp_path)
 @needs_corpora
 def test_commercial_profile_leaves_out_non_commercial_corpora():
     log = io.StringIO()
-    data = gather("topics", TrainConfig(profile="commercial", max_rows_per_label=5), log)
+    data = gather("topics", TrainConfig(profile="commercial", topic_max_rows_per_label=5), log)
     assert "leaving out ag_news" in log.getvalue()
     assert "huffpost" in data.sources and "ag_news" not in data.sources
+    team = len(team_data("topics"))
+    assert max(Counter(data.labels[team:]).values()) <= 5
+
+
+def test_capped_keeps_at_most_n_rows_per_label_in_their_order():
+    data = Labelled(tuple(f"t{i}" for i in range(12)), tuple("abc"[i % 3] for i in range(12)), (1.0,) * 12, {"x": 12})
+    capped = data.capped(2, random.Random(0))
+    assert Counter(capped.labels) == {"a": 2, "b": 2, "c": 2}
+    assert list(capped.texts) == sorted(capped.texts, key=lambda t: int(t[1:]))
+    assert capped == data.capped(2, random.Random(0)) and set(capped.texts) < set(data.texts)
 
 
 @needs_corpora
