@@ -28,7 +28,8 @@ class TrainConfig:
     Each corpus keeps at most ``max_rows_per_label`` rows per label for frames and
     ``topic_max_rows_per_label`` for topics: every topic row, in practice, since held-out NYT
     headlines from a year left out of training gained a point from them (docs/evaluation.md).
-    ``n_jobs`` processes fit the two heads and the tagger side by side; it changes no model.
+    ``n_jobs`` processes fit the two heads and the tagger side by side; the fits agree with
+    sequential ones up to floating-point rounding.
     """
 
     topic_corpora: tuple[str, ...] = DEFAULT_TOPIC_CORPORA
