@@ -19,7 +19,7 @@ import random
 import tomllib
 from collections import Counter
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -195,7 +195,7 @@ def load_corpus(spec: CorpusSpec, max_rows_per_label: int | None = None, seed: i
     )
     if max_rows_per_label:
         data = data.capped(max_rows_per_label, random.Random(seed))
-    return data.take(range(len(data)), {spec.name: len(data)})
+    return replace(data, sources={spec.name: len(data)})
 
 
 def _read(spec: CorpusSpec):

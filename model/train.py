@@ -138,19 +138,19 @@ def train(
                 "Add data in data/ or name more corpora."
             )
     # The two heads and the who-said-what tagger do not depend on each other: with n_jobs > 1
-    # they are fitted in worker processes at the same time (the same models, sooner).
+    # they are fitted in worker processes at the same time (the same fits up to float rounding).
+    # Each job returns (name, fitted, progress lines), since a worker's stderr is not the log.
     jobs = [delayed(_fit_compact)(task, config, data) for task, data in parts.items()]
     if attribution is None and config.attribution:
         jobs.append(delayed(_fit_attribution_quietly)(config))
     heads = {}
-    for result in Parallel(n_jobs=min(config.n_jobs, len(jobs)))(jobs):
-        if result[0] == "attribution":
-            attribution = result[1]
-            if result[2]:
-                _say(log, result[2].rstrip("\n"))
+    for name, fitted, lines in Parallel(n_jobs=min(config.n_jobs, len(jobs)))(jobs):
+        if name == "attribution":
+            attribution = fitted
         else:
-            task, heads[task], seconds = result
-            _say(log, f"{task}: fitted on {len(parts[task])} rows, {len(set(parts[task].labels))} labels in {seconds:.1f}s")
+            heads[name] = fitted
+        if lines:
+            _say(log, lines.rstrip("\n"))
     calibration = {}
     dev = {task: dev_set(task) if config.calibrate or config.prior_correction else Labelled() for task in heads}
     priors = {}
@@ -309,15 +309,17 @@ def fit_temperature(pipe: Pipeline, data: Labelled) -> float:
     return float(np.exp(minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded").x))
 
 
-def _fit_compact(task: str, config: TrainConfig, data: Labelled) -> tuple[str, Pipeline, float]:
+def _fit_compact(task: str, config: TrainConfig, data: Labelled) -> tuple[str, Pipeline, str]:
+    """The compacted head for ``task`` and its progress line."""
     t0 = time.perf_counter()
     pipe = fit_head(task, config, data)
     _compact(pipe)
-    return task, pipe, time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
+    return task, pipe, f"{task}: fitted on {len(data)} rows, {len(set(data.labels))} labels in {seconds:.1f}s"
 
 
 def _fit_attribution_quietly(config: TrainConfig) -> tuple[str, Any, str]:
-    """``fit_attribution`` with its progress lines returned, not printed (a worker's stderr is not the log)."""
+    """``fit_attribution`` with its progress lines returned, not printed."""
     lines = io.StringIO()
     return "attribution", fit_attribution(config, lines), lines.getvalue()
 
