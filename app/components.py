@@ -133,7 +133,8 @@ def render_explanations(analysis: Analysis, text: str, *, sentence: int, key: st
             st.markdown(f"{i + 1}. {_plain(t.text)} `{t.topic_weight:+.2f}`")
     st.caption(
         "Weights are exact: each is the word's feature value times the label's coefficient (log-odds), "
-        "so the words plus the model's intercept add up to the score behind the probability."
+        "so a sentence's words plus the model's intercept add up to the score behind its probability. The topic "
+        "is the mean of the sentences' probabilities, so each sentence's words count by its share of that mean."
     )
 
 

@@ -1,3 +1,3 @@
 """Written by ``python -m model train --ship``: the sha256 of the shipped default bundle."""
 
-DEFAULT_SHA256 = "c228ae2b2186b5a215b0e4516d90208b17a01550d412a087c1aa61e31096d9b4"
+DEFAULT_SHA256 = "e7b8459b2e2bea9dc760af489502abf75cf67b0661324276b0664480f2fc99fb"

@@ -22,7 +22,10 @@ def render_card(model: Model) -> str:
         f"- length cap: {MAX_CHARS:,} characters (longer text is truncated and flagged)",
         "- heads: topics and frames are each a multinomial logistic regression over hashed tf-idf "
         "features (word 1-2-grams and stems for topics, 1-3-grams, stems and cue features for frames); "
-        "an article is read as one bag of words at prediction time (training pools sentence vectors).",
+        + (f"a text of {model.config.topic_pool_min_sentences} or more sentences gets the mean of its sentences' topic "
+           "probabilities, then the temperature; shorter texts are read as one bag of words (model.reading; training "
+           "pools sentence vectors)." if model.config.topic_reading == "pooled"
+           else "an article is read as one bag of words at prediction time (training pools sentence vectors)."),
         "- who said what: "
         + ("a CRF (CRFsuite) over spaCy's blank English tokenizer tags source, cue and content spans; "
            "used by `analyze(text, attribution=True)` with the `[attribution]` extra."

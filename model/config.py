@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from .reading import READINGS, WHOLE, Reading
+
 DEFAULT_TOPIC_CORPORA = ("huffpost", "nyt_cap", "ag_news")
 DEFAULT_FRAME_CORPORA = ("polnear_frames", "polnear_neutral", "hedge")
 PROFILES = ("research", "commercial")
@@ -20,7 +22,8 @@ class TrainConfig:
     warning where absent. The team's own labelled text in ``data/`` is always used when
     ``team_data`` is true, with ``team_weight`` (frames) and ``topic_team_weight`` (topics) as
     its sample weight. The heads named in ``prior_correction`` get their class intercepts shifted
-    to the development set's register (``model.train.fit_prior``, L2 ``prior_l2``) before the
+    to the development set's register (``model.train.fit_prior``, L2 ``prior_l2`` for frames and
+    ``topic_prior_l2`` for topics, whose pooled probabilities give a flatter loss) before the
     temperature is fitted. With ``attribution`` the who-said-what tagger is fitted on PolNeAR's
     train split too, where PolNeAR and the ``[attribution]`` extra are present. Rows of the
     corpora named in ``review_corpora`` whose own label a model fit on the team's data alone
@@ -29,7 +32,10 @@ class TrainConfig:
     ``topic_max_rows_per_label`` for topics: every topic row, in practice, since held-out NYT
     headlines from a year left out of training gained a point from them (docs/evaluation.md).
     ``n_jobs`` processes fit the two heads and the tagger side by side; the fits agree with
-    sequential ones up to floating-point rounding.
+    sequential ones up to floating-point rounding. ``topic_reading`` says how the topic head reads
+    a text of several sentences: ``pooled`` (each sentence scored, probabilities averaged) or
+    ``whole`` (one bag of words); texts of fewer than ``topic_pool_min_sentences`` are read whole
+    either way (``model.reading``).
     """
 
     topic_corpora: tuple[str, ...] = DEFAULT_TOPIC_CORPORA
@@ -52,13 +58,16 @@ class TrainConfig:
     calibrate: bool = True
     prior_correction: tuple[str, ...] = ("topics", "frames")
     prior_l2: float = 0.05
+    topic_prior_l2: float = 0.01
     also_threshold: float = 0.2
-    uncertain_threshold: float = 0.4
+    uncertain_threshold: float = 0.5
     random_state: int = 0
     attribution: bool = True
     review_corpora: tuple[str, ...] = ("polnear_frames", "polnear_neutral")
     review_below: float = 0.05
     n_jobs: int = 2
+    topic_reading: str = "pooled"
+    topic_pool_min_sentences: int = 5
 
     def __post_init__(self):
         for name in ("topic_corpora", "frame_corpora", "prior_correction", "review_corpora"):
@@ -89,11 +98,14 @@ class TrainConfig:
             raise ValueError(f"review_below must be in [0, 1); got {self.review_below}.")
         if self.n_jobs < 1:
             raise ValueError(f"n_jobs must be >= 1; got {self.n_jobs}.")
-        if self.prior_l2 < 0:
-            raise ValueError(f"prior_l2 must be >= 0; got {self.prior_l2}.")
+        for name in ("prior_l2", "topic_prior_l2"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0; got {getattr(self, name)}.")
+        if self.topic_reading not in READINGS:
+            raise ValueError(f"topic_reading must be one of {READINGS}; got {self.topic_reading!r}.")
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {PROFILES}; got {self.profile!r}.")
-        for name in ("max_rows_per_label", "topic_max_rows_per_label"):
+        for name in ("max_rows_per_label", "topic_max_rows_per_label", "topic_pool_min_sentences"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1; got {getattr(self, name)}.")
 
@@ -107,6 +119,16 @@ class TrainConfig:
     def max_rows_for(self, task: str) -> int:
         """Rows kept per label of each corpus for ``task`` ('topics' or 'frames')."""
         return self.topic_max_rows_per_label if task == "topics" else self.max_rows_per_label
+
+    def prior_l2_for(self, task: str) -> float:
+        """The L2 penalty of ``task``'s class-prior shift."""
+        return self.topic_prior_l2 if task == "topics" else self.prior_l2
+
+    def reading_for(self, task: str) -> Reading:
+        """How ``task``'s head reads a text (``model.reading``); a frame is one sentence, read whole."""
+        if task == "topics":
+            return Reading(self.topic_reading, self.topic_pool_min_sentences)
+        return WHOLE
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], ignore_extra: bool = False) -> TrainConfig:

@@ -21,6 +21,7 @@ from .domain import out_of_domain
 from .explain import as_spans, token_weights, top_evidence
 from .features import Token, tokenize, tokens_within
 from .labels import FRAMES, TOPICS
+from .reading import Reading, pool, shares, softmax, temper
 from .results import Analysis, DocScore, Explanation, SentenceFrame, TopicScore
 from .segment import split_sentences
 
@@ -31,31 +32,45 @@ FRAME_EVIDENCE = 6
 TOPIC_EVIDENCE = 12
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
 class _Head:
     """One fitted pipeline seen through the label order newsframe publishes."""
 
-    def __init__(self, pipeline: Pipeline, labels: tuple[str, ...], temperature: float = 1.0):
+    def __init__(self, pipeline: Pipeline, labels: tuple[str, ...], temperature: float = 1.0,
+                 pooled_temperature: float | None = None):
         self.pipeline = pipeline
         self.vec = pipeline.named_steps["vec"]
         self.clf = pipeline.named_steps["clf"]
         self.labels = labels
         self.temperature = temperature
+        self.pooled_temperature = temperature if pooled_temperature is None else pooled_temperature
         classes = list(self.clf.classes_)
         # Column of each published label in the classifier, or -1 if training never saw it.
         self.index = np.array([classes.index(lab) if lab in classes else -1 for lab in labels])
 
-    def proba(self, X) -> np.ndarray:
-        """Softmax over the labels the head was trained on; unseen labels get probability 0."""
+    def proba(self, X, lengths: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated probabilities over the labels the head was trained on (unseen labels get 0):
+        softmax(decision / T) per row or, with ``lengths``, per text of that many consecutive rows,
+        the rows' softmax averaged and then tempered the same way (``model.reading.temper``) by
+        the pooled texts' own temperature."""
+        if lengths is None:
+            return self._published(softmax(self._decision(X) / self.temperature))
+        return self._published(temper(pool(softmax(self._decision(X)), lengths), self.temperature_for(lengths)))
+
+    def temperature_for(self, lengths: np.ndarray) -> np.ndarray:
+        """Each text's temperature: one score's (``temperature``), or a pooled mean's."""
+        return np.where(np.asarray(lengths) > 1, self.pooled_temperature, self.temperature)[:, None]
+
+    def untempered(self, X) -> np.ndarray:
+        """softmax(decision) per row, before calibration: what pooled texts average."""
+        return self._published(softmax(self._decision(X)))
+
+    def _decision(self, X) -> np.ndarray:
         if X.shape[0] == 0:
-            return np.zeros((0, len(self.labels)))
-        p = _softmax(np.atleast_2d(self.clf.decision_function(X)) / self.temperature)
-        out = np.zeros((X.shape[0], len(self.labels)))
+            return np.zeros((0, len(self.clf.classes_)))
+        return np.atleast_2d(self.clf.decision_function(X))
+
+    def _published(self, p: np.ndarray) -> np.ndarray:
+        out = np.zeros((p.shape[0], len(self.labels)))
         seen = self.index >= 0
         out[:, seen] = p[:, self.index[seen]]
         return out
@@ -94,8 +109,9 @@ class Model:
         """The who-said-what tagger (``model.attribution.AttributionTagger``), or None."""
         self.manifest = dict(manifest or {})
         self.calibration = {"topic": 1.0, "frame": 1.0, **(calibration or {})}
-        self._topic = _Head(topic_pipeline, TOPICS, self.calibration["topic"])
+        self._topic = _Head(topic_pipeline, TOPICS, self.calibration["topic"], self.calibration.get("topic_pooled"))
         self._frame = _Head(frame_pipeline, FRAMES, self.calibration["frame"])
+        self._reading = self.config.reading_for("topics")
 
     @property
     def topic_pipeline(self) -> Pipeline:
@@ -120,8 +136,9 @@ class Model:
 
     # ---- plain predictions -------------------------------------------------------------
     def predict_topic_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Topic probabilities, one row per text, columns in ``TOPICS`` order."""
-        return self._topic.proba(self._topic.vec.transform_sentences([t[:MAX_CHARS] for t in texts]))
+        """Topic probabilities, one row per text, columns in ``TOPICS`` order (read as ``config.topic_reading``)."""
+        pieces, lengths = self._reading.units([t[:MAX_CHARS] for t in texts])
+        return self._topic.proba(self._topic.vec.transform_sentences(pieces), lengths)
 
     def predict_topics(self, texts: Sequence[str]) -> list[str]:
         """The top topic of each text (the same label ``analyze`` puts first)."""
@@ -155,15 +172,11 @@ class Model:
             raise InputError(f"analyze() expects a str; got {type(text).__name__}.")
         body, spans, sentences = self._segment(text)
         who = self._who_said_what(body, spans) if attribution else [{}] * len(spans)
-        Xt = self._topic.vec.transform_sentences([body])
         Xf = self._frame.vec.transform_sentences(sentences)
-        topic_p = self._topic.proba(Xt)[0]
         frame_p = self._frame.proba(Xf) if sentences else np.zeros((0, len(FRAMES)))
-
+        topic_p, topic_weights, _ = self._explain_topic(body, spans)
         order = np.argsort(-topic_p, kind="stable")
         topics = tuple(TopicScore(TOPICS[i], float(topic_p[i])) for i in order)
-        t_coef, _ = self._topic.coef(topics[0].label)
-        topic_weights = token_weights(self._topic.vec, Xt[0], t_coef, body)
         starts = np.array([s for s, _ in spans], dtype=np.int64)
         per_sentence = np.zeros(len(spans))
         for (tok_start, _), w in topic_weights.items():
@@ -210,15 +223,32 @@ class Model:
         return Explanation(label, score, intercept, as_spans(weights))
 
     def explain_topic(self, text: str, label: str | None = None) -> Explanation:
-        """Every token's exact contribution to one topic's score for a whole text."""
+        """Every token's exact contribution to one topic's explained score for a whole text.
+
+        When the text is read sentence by sentence (``model.reading``) that score is the mean of
+        the sentences' linear scores for the label, each weighted by its share of the text's
+        probability of it (``model.reading.shares``); otherwise it is the one bag of words' score.
+        """
         body = text[:MAX_CHARS]
-        X = self._topic.vec.transform_sentences([body])
-        label = label or TOPICS[int(self._topic.proba(X)[0].argmax())]
-        coef, intercept = self._topic.coef(label)
-        weights = token_weights(self._topic.vec, X[0], coef, body)
-        col = self._topic.index[TOPICS.index(label)]
-        score = float(self._topic.clf.decision_function(X)[0][col])
+        _, weights, (label, score, intercept) = self._explain_topic(body, None, label)
         return Explanation(label, score, intercept, as_spans(weights))
+
+    def _explain_topic(self, body: str, spans: list[tuple[int, int]] | None, label: str | None = None):
+        """Topic probabilities of ``body``, token weights for ``label`` (the top topic when None)
+        and ``(label, explained score, intercept)``."""
+        pieces = self._reading.spans(body, spans)
+        X = self._topic.vec.transform_sentences([body[s:e] for s, e in pieces])
+        unit_p = self._topic.untempered(X)
+        topic_p = temper(unit_p.mean(axis=0, keepdims=True), self._topic.temperature_for([len(pieces)]))[0]
+        label = label or TOPICS[int(topic_p.argmax())]
+        column = TOPICS.index(label)
+        coef, intercept = self._topic.coef(label)
+        share = shares(unit_p, column)
+        weights: dict[tuple[int, int], float] = {}
+        for i, (start, end) in enumerate(pieces):
+            token_weights(self._topic.vec, X[i], coef, body[start:end], start, float(share[i]), weights)
+        score = float(share @ self._topic.clf.decision_function(X)[:, self._topic.index[column]])
+        return topic_p, weights, (label, score, intercept)
 
     # ---- batch -------------------------------------------------------------------------
     def score(self, texts: Sequence[Any], return_sentences: bool = False):
@@ -257,7 +287,8 @@ class Model:
         if docs:
             sentence_tokens = [tokenize(s) for _, _, sents in docs for s in sents]
             lengths = [len(sents) for _, _, sents in docs]
-            topic_p = self._topic.proba(self._topic.vec.transform_tokens(_document_tokens(docs, sentence_tokens)))
+            topic_tokens, topic_lengths = _topic_tokens(docs, sentence_tokens, self._reading)
+            topic_p = self._topic.proba(self._topic.vec.transform_tokens(topic_tokens), topic_lengths)
             frame_p = self._frame.proba(self._frame.vec.transform_tokens(sentence_tokens))
             owner = np.repeat(np.arange(len(docs)), lengths)
             counts = np.zeros((len(docs), len(FRAMES)), dtype=int)
@@ -378,17 +409,24 @@ class _GCPause:
 _GC_PAUSE = _GCPause()
 
 
-def _document_tokens(
-    docs: list[tuple[str, list[tuple[int, int]], list[str]]], sentence_tokens: list[list[Token]]
-) -> list[list[Token]]:
-    """Each ``(body, spans, sentences)``'s tokens for the topic head, which reads the body whole:
-    its sentences' tokens joined (no second tokenization), or the body's own where they differ."""
-    out, k = [], 0
+def _topic_tokens(
+    docs: list[tuple[str, list[tuple[int, int]], list[str]]], sentence_tokens: list[list[Token]], reading: Reading
+) -> tuple[list[list[Token]], np.ndarray]:
+    """The token lists the topic head scores for each ``(body, spans, sentences)`` and how many
+    belong to each body (``model.reading``), reusing the sentences' tokens (no second tokenization):
+    each sentence's own where the body is read sentence by sentence; otherwise the sentences'
+    tokens joined, or the body's own where they differ."""
+    out, lengths, k = [], [], 0
     for body, spans, sentences in docs:
         parts = sentence_tokens[k : k + len(sentences)]
         k += len(sentences)
+        if reading.pools(len(parts)):
+            out.extend(parts)
+            lengths.append(len(parts))
+            continue
         out.append([t for part in parts for t in part] if tokens_within(body, spans) else tokenize(body))
-    return out
+        lengths.append(1)
+    return out, np.array(lengths, dtype=np.int64)
 
 
 def _unscorable(value: Any) -> str:

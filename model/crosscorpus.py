@@ -18,6 +18,7 @@ from .config import TrainConfig
 from .corpora import Labelled, dev_set, load_corpus, parse_spec, team_data, dev_texts
 from .evaluate import metrics
 from .labels import FRAMES, TOPICS
+from .reading import pool
 from .review import Reviewer
 from .train import fit_head
 
@@ -58,7 +59,8 @@ def cross_corpus(task: str, config: TrainConfig | None = None, sample: int | Non
 
     def score(pipe, data: Labelled) -> dict[str, Any]:
         data = data.capped(test_cap, rng)
-        raw = pipe.predict_proba(list(data.texts))
+        pieces, lengths = config.reading_for(task).units(list(data.texts))
+        raw = pool(pipe.predict_proba(pieces), lengths)
         proba = np.zeros((len(data), len(labels)))
         for j, cls in enumerate(pipe.named_steps["clf"].classes_):
             proba[:, labels.index(cls)] = raw[:, j]

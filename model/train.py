@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 import time
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
@@ -20,6 +21,7 @@ from .core import Model
 from .corpora import DEV_FILES, Labelled, data_dir, dev_heldout_split, dev_set, dev_texts, load_corpus, parse_spec, team_data
 from .errors import DataError
 from .features import Featurizer
+from .reading import WHOLE, Reading, pool, softmax, temper
 from .review import Reviewer
 from .vectorize import DocumentVectorizer, SentenceVectorizer
 
@@ -125,26 +127,35 @@ def train(
         Where progress lines go; None for silence.
     """
     config = config or TrainConfig()
-    topics = gather("topics", config, log) if topics is None else topics
-    frames = gather("frames", config, log) if frames is None else frames
-    topics = topics + extra_topics if extra_topics else topics
-    frames = frames + extra_frames if extra_frames else frames
-    parts = {"topics": topics, "frames": frames}
-    for task, data in parts.items():
-        counts = Counter(data.labels)
-        if len(counts) < MIN_CLASSES:
-            raise DataError(
-                f"Training the {task} head needs at least {MIN_CLASSES} labels; found {dict(counts)}. "
-                "Add data in data/ or name more corpora."
-            )
     # The two heads and the who-said-what tagger do not depend on each other: with n_jobs > 1
     # they are fitted in worker processes at the same time (the same fits up to float rounding).
+    # The tagger, the longest job, needs none of the corpora, so it starts before they are read.
     # Each job returns (name, fitted, progress lines), since a worker's stderr is not the log.
-    jobs = [delayed(_fit_compact)(task, config, data) for task, data in parts.items()]
-    if attribution is None and config.attribution:
-        jobs.append(delayed(_fit_attribution_quietly)(config))
+    given = {"topics": topics, "frames": frames}
+    extra = {"topics": extra_topics, "frames": extra_frames}
+    for task, data in given.items():  # explicit data is checked before any worker starts
+        if data is not None:
+            _check_labels(task, data + extra[task] if extra[task] else data)
+    workers = _workers(config.n_jobs)
+    jobs: list[Callable[[], Any]] = []
+    try:
+        if attribution is None and config.attribution:
+            jobs.append(_start(workers, _fit_attribution_quietly, config))
+        parts = {}
+        for task, data in given.items():
+            data = gather(task, config, log) if data is None else data
+            parts[task] = data + extra[task] if extra[task] else data
+            _check_labels(task, parts[task])
+        jobs += [_start(workers, _fit_compact, task, config, data) for task, data in parts.items()]
+        done = [job() for job in jobs]
+    except BaseException:
+        if workers is not None:  # do not leave a tagger fitting for minutes after an error
+            workers.shutdown(wait=False, kill_workers=True)
+        raise
+    if workers is not None:
+        workers.shutdown()
     heads = {}
-    for name, fitted, lines in Parallel(n_jobs=min(config.n_jobs, len(jobs)))(jobs):
+    for name, fitted, lines in done:
         if name == "attribution":
             attribution = fitted
         else:
@@ -156,7 +167,8 @@ def train(
     priors = {}
     for task in config.prior_correction:
         if len(dev[task]):
-            priors[task] = p = fit_prior(heads[task], dev[task], config.prior_l2, dev_heldout_split(task))
+            priors[task] = p = fit_prior(heads[task], dev[task], config.prior_l2_for(task), dev_heldout_split(task),
+                                         config.reading_for(task))
             _say(log, f"{task}: class priors shifted on {p['n']} dev rows; 2-fold estimate on held-out halves: "
                       f"accuracy {p['cv_accuracy_before']:.3f} -> {p['cv_accuracy_after']:.3f}, "
                       f"macro-F1 {p['cv_macro_f1_before']:.3f} -> {p['cv_macro_f1_after']:.3f}")
@@ -171,10 +183,13 @@ def train(
             if len(data):
                 calibration[head] = fit_temperature(heads[task], data)
                 _say(log, f"{task}: temperature {calibration[head]:.2f} fitted on {len(data)} dev rows")
+                if config.reading_for(task).kind == "pooled":
+                    calibration[f"{head}_pooled"] = t = fit_temperature(heads[task], data, config.reading_for(task))
+                    _say(log, f"{task}: temperature {t:.2f} for texts read sentence by sentence, fitted on the same rows")
     manifest = {
         "training_data": {
             task: {"sources": data.sources, "labels": dict(Counter(data.labels)), "left_out": data.left_out}
-            for task, data in (("topics", topics), ("frames", frames))
+            for task, data in parts.items()
         }
     }
     if priors:
@@ -210,14 +225,16 @@ def fit_attribution(config: TrainConfig, log=None):
     return tagger
 
 
-def fit_prior(pipe: Pipeline, data: Labelled, l2: float, split: tuple[Labelled, Labelled] | None = None) -> dict[str, Any]:
+def fit_prior(pipe: Pipeline, data: Labelled, l2: float, split: tuple[Labelled, Labelled] | None = None,
+              reading: Reading = WHOLE) -> dict[str, Any]:
     """Shift each class's intercept to the real-news register of ``data``; returns what it did.
 
     The corpora are mostly headlines and snippets with their own label mix; full articles pull
     generic prose towards whichever class the snippets wrote in full sentences (science and
     technology, from AG News). One additive shift per class, fitted by class-balanced log-loss
     with an L2 penalty, corrects that without favouring the dev set's own label mix. It lives
-    in ``intercept_``, so the model stays one linear model and explanations stay exact.
+    in ``intercept_``, so the model stays one linear model and explanations stay exact. The loss
+    is that of the probabilities as the head is read (``reading``, ``model.reading``).
 
     Returns the shifts and, because ``data`` is then no longer held out, an honest estimate:
     accuracy and macro-F1 on one half of ``data`` with shifts fitted on the other (2-fold,
@@ -226,87 +243,143 @@ def fit_prior(pipe: Pipeline, data: Labelled, l2: float, split: tuple[Labelled, 
     """
     clf = pipe.named_steps["clf"]
     classes = list(clf.classes_)
-    z, y = _scores(pipe, classes, data)
-    if not len(y):
+    scores = _Scores.of(pipe, classes, data, reading)
+    if not len(scores.y):
         return {}
-    report = {"n": len(y), **_prior_cv(z, y, l2)}
+    report = {"n": len(scores.y), **_prior_cv(scores, l2)}
     if split is not None:
-        report["heldout"] = _prior_heldout(pipe, classes, *split, l2)
-    shift = _prior_shift(z, y, l2)
+        report["heldout"] = _prior_heldout(_Scores.of(pipe, classes, split[0], reading),
+                                           _Scores.of(pipe, classes, split[1], reading), l2)
+    shift = _prior_shift(scores, l2)
     clf.intercept_ = (clf.intercept_ + shift).astype(clf.intercept_.dtype)
     return {"shift": dict(zip(classes, np.round(shift, 4).tolist())), **report}
 
 
-def _scores(pipe: Pipeline, classes: list[str], data: Labelled) -> tuple[np.ndarray, np.ndarray]:
-    """Decision scores and class indices of ``data``'s rows whose label the head knows."""
-    keep = [i for i, lab in enumerate(data.labels) if lab in classes]
-    if not keep:
-        return np.empty((0, len(classes))), np.empty(0, dtype=int)
-    return pipe.decision_function([data.texts[i] for i in keep]), np.array([classes.index(data.labels[i]) for i in keep])
+class _Scores:
+    """Decision scores of the pieces a head reads of labelled rows (one per row, or a row's
+    sentences with the ``pooled`` reading), how many pieces each row has, and the rows' classes."""
+
+    def __init__(self, z: np.ndarray, lengths: np.ndarray, y: np.ndarray):
+        self.z, self.lengths, self.y = z, lengths, y
+        self.starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+
+    @classmethod
+    def of(cls, pipe: Pipeline, classes: list[str], data: Labelled, reading: Reading) -> _Scores:
+        """The rows of ``data`` whose label the head knows."""
+        keep = [i for i, lab in enumerate(data.labels) if lab in classes]
+        if not keep:
+            return cls(np.empty((0, len(classes))), np.empty(0, dtype=np.int64), np.empty(0, dtype=int))
+        pieces, lengths = reading.units([data.texts[i] for i in keep])
+        return cls(pipe.decision_function(pieces), lengths, np.array([classes.index(data.labels[i]) for i in keep]))
+
+    def rows(self, idx: np.ndarray) -> _Scores:
+        take = np.concatenate([np.arange(self.starts[i], self.starts[i] + self.lengths[i]) for i in idx])
+        return _Scores(self.z[take], self.lengths[idx], self.y[idx])
+
+    def log_proba(self, shift: np.ndarray | float = 0.0, temperature: float = 1.0) -> np.ndarray:
+        """Each row's log-probability of every class as the model gives it: its pieces' softmax
+        probabilities averaged, then tempered (``model.reading``)."""
+        return np.log(np.maximum(temper(pool(softmax(self.z + shift), self.lengths), temperature), 1e-300))
+
+    def predict(self, shift: np.ndarray | float = 0.0) -> np.ndarray:
+        return self.log_proba(shift).argmax(axis=1)
 
 
-def _prior_heldout(pipe: Pipeline, classes: list[str], fit: Labelled, test: Labelled, l2: float) -> dict[str, Any]:
+def _prior_heldout(fit: _Scores, test: _Scores, l2: float) -> dict[str, Any]:
     from sklearn.metrics import accuracy_score, f1_score
 
-    (zf, yf), (zt, yt) = _scores(pipe, classes, fit), _scores(pipe, classes, test)
-    out: dict[str, Any] = {"n_fit": len(yf), "n": len(yt)}
-    for when, pred in (("before", zt.argmax(1)), ("after", (zt + _prior_shift(zf, yf, l2)).argmax(1))):
-        out[f"accuracy_{when}"] = round(float(accuracy_score(yt, pred)), 4)
-        out[f"macro_f1_{when}"] = round(float(f1_score(yt, pred, average="macro", zero_division=0)), 4)
+    out: dict[str, Any] = {"n_fit": len(fit.y), "n": len(test.y)}
+    for when, pred in (("before", test.predict()), ("after", test.predict(_prior_shift(fit, l2)))):
+        out[f"accuracy_{when}"] = round(float(accuracy_score(test.y, pred)), 4)
+        out[f"macro_f1_{when}"] = round(float(f1_score(test.y, pred, average="macro", zero_division=0)), 4)
     return out
 
 
-def _prior_shift(z: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+def _prior_shift(scores: _Scores, l2: float) -> np.ndarray:
     from scipy.optimize import minimize
 
-    k = z.shape[1]
+    k = scores.z.shape[1]
+    y = scores.y
     w = 1.0 / np.bincount(y, minlength=k).astype(float)[y]
     w /= w.sum()
 
     def loss(b: np.ndarray) -> float:
-        s = z + b
-        s = s - s.max(axis=1, keepdims=True)
-        return float(-(w * (s[np.arange(len(y)), y] - np.log(np.exp(s).sum(axis=1)))).sum() + l2 * (b**2).sum())
+        return float(-(w * scores.log_proba(b)[np.arange(len(y)), y]).sum() + l2 * (b**2).sum())
 
     return minimize(loss, np.zeros(k), method="L-BFGS-B").x
 
 
-def _prior_cv(z: np.ndarray, y: np.ndarray, l2: float, repeats: int = 10) -> dict[str, float]:
+def _prior_cv(scores: _Scores, l2: float, repeats: int = 10) -> dict[str, float]:
     from sklearn.metrics import accuracy_score, f1_score
 
     rng = np.random.RandomState(0)
+    n = len(scores.y)
     figures: dict[str, list[float]] = {"accuracy_before": [], "accuracy_after": [], "macro_f1_before": [], "macro_f1_after": []}
     for _ in range(repeats):
-        order = rng.permutation(len(y))
-        halves = (order[: len(y) // 2], order[len(y) // 2 :])
+        order = rng.permutation(n)
+        halves = (order[: n // 2], order[n // 2 :])
         for fit, test in (halves, halves[::-1]):
-            for when, pred in (("before", z[test].argmax(1)), ("after", (z[test] + _prior_shift(z[fit], y[fit], l2)).argmax(1))):
-                figures[f"accuracy_{when}"].append(accuracy_score(y[test], pred))
-                figures[f"macro_f1_{when}"].append(f1_score(y[test], pred, average="macro", zero_division=0))
+            part = scores.rows(test)
+            for when, pred in (("before", part.predict()), ("after", part.predict(_prior_shift(scores.rows(fit), l2)))):
+                figures[f"accuracy_{when}"].append(accuracy_score(part.y, pred))
+                figures[f"macro_f1_{when}"].append(f1_score(part.y, pred, average="macro", zero_division=0))
     return {f"cv_{name}": round(float(np.mean(v)), 4) for name, v in figures.items()}
 
 
-def fit_temperature(pipe: Pipeline, data: Labelled) -> float:
-    """The temperature T minimising the log-loss of softmax(decision / T) on ``data``.
+def fit_temperature(pipe: Pipeline, data: Labelled, reading: Reading = WHOLE) -> float:
+    """The temperature T minimising the log-loss of softmax(decision / T) on ``data`` (with the
+    ``pooled`` reading, of the pooled rows' averaged sentence probabilities tempered the same way:
+    a mean of probabilities is flatter than one score's, so it gets its own temperature).
 
     One positive scalar: a monotone map that keeps every ranking and leaves the explained linear
     score untouched (temperature scaling, Guo et al. 2017). Labels the head never saw are skipped.
     """
     from scipy.optimize import minimize_scalar
 
-    classes = list(pipe.named_steps["clf"].classes_)
-    keep = [i for i, lab in enumerate(data.labels) if lab in classes]
-    if not keep:
+    scores = _Scores.of(pipe, list(pipe.named_steps["clf"].classes_), data, reading)
+    if (scores.lengths > 1).any():
+        scores = scores.rows(np.flatnonzero(scores.lengths > 1))
+    if not len(scores.y):
         return 1.0
-    z = pipe.decision_function([data.texts[i] for i in keep])
-    y = np.array([classes.index(data.labels[i]) for i in keep])
+    rows = np.arange(len(scores.y))
 
     def nll(log_t: float) -> float:
-        s = z / np.exp(log_t)
-        s = s - s.max(axis=1, keepdims=True)
-        return float(-(s[np.arange(len(y)), y] - np.log(np.exp(s).sum(axis=1))).mean())
+        return float(-scores.log_proba(temperature=np.exp(log_t))[rows, scores.y].mean())
 
     return float(np.exp(minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded").x))
+
+
+def _check_labels(task: str, data: Labelled) -> None:
+    counts = Counter(data.labels)
+    if len(counts) < MIN_CLASSES:
+        raise DataError(
+            f"Training the {task} head needs at least {MIN_CLASSES} labels; found {dict(counts)}. "
+            "Add data in data/ or name more corpora."
+        )
+
+
+def _workers(n_jobs: int):
+    """Worker processes for ``train``'s jobs, or None to run them here.
+
+    A loky executor of its own (joblib's process pool), not the shared reusable one that joblib's
+    ``Parallel`` hands out, so the two never meet; each worker's maths libraries get their share of
+    the cores, as ``Parallel`` gives them.
+    """
+    if n_jobs < 2:
+        return None
+    from joblib.externals.loky import ProcessPoolExecutor
+
+    threads = str(max((os.cpu_count() or 1) // n_jobs, 1))
+    env = {name: threads for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    return ProcessPoolExecutor(max_workers=n_jobs, env=env)
+
+
+def _start(workers, fn: Callable, *args) -> Callable[[], Any]:
+    """Start ``fn(*args)`` in a worker (or, without workers, run it now); call the result to wait for it."""
+    if workers is None:
+        result = fn(*args)
+        return lambda: result
+    return workers.submit(fn, *args).result
 
 
 def _fit_compact(task: str, config: TrainConfig, data: Labelled) -> tuple[str, Pipeline, str]:

@@ -97,10 +97,10 @@ class DocumentVectorizer(SentenceVectorizer):
 
     Training sees documents differently: ``fit_transform`` returns the mean of each document's
     sentence vectors, and idf is counted over sentences. Training rows are mostly headlines and
-    short items, so this changes little there, but measured on full articles (the team's
-    development set) a model trained this way and applied to whole documents beat both
-    sentence pooling at prediction time and bag-of-words training (docs/evaluation.md).
-    Prediction is linear in the document's own features, so explanations stay exact.
+    short items, so this changes little there, but on full articles (the team's development set)
+    it beat bag-of-words training (docs/evaluation.md). At prediction the model usually hands this
+    vectorizer one sentence at a time (``model.reading``); every output is linear in the input's
+    own features, so explanations stay exact.
     """
 
     def _sentences(self, X: Sequence[str]) -> list[str]:

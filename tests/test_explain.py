@@ -1,9 +1,11 @@
 """Explanations are exact: token weights plus the intercept give decision_function."""
 
+import dataclasses
 import random
 
 import numpy as np
 import pytest
+from scipy.special import softmax
 
 from model import FRAMES, TOPICS
 
@@ -38,16 +40,43 @@ def test_frame_contributions_plus_intercept_equal_decision_function(model, seed)
 
 
 @pytest.mark.parametrize("seed", range(2))
-def test_topic_contributions_plus_intercept_equal_decision_function(model, seed):
+def test_topic_contributions_plus_intercept_equal_the_share_weighted_sentence_scores(model, seed):
+    from model.segment import split_sentences
+
+    assert model.config.topic_reading == "pooled"
     clf = model.topic_pipeline.named_steps["clf"]
-    texts = [". ".join(random_texts(5, seed * 100 + i)) for i in range(6)]
-    X = model.topic_pipeline.named_steps["vec"].transform(texts)
-    decisions = clf.decision_function(X)
-    for text, decision in zip(texts, decisions):
+    vec = model.topic_pipeline.named_steps["vec"]
+    texts = [" ".join("The " + t.rstrip(".?!") + "." for t in random_texts(7, seed * 100 + i)) for i in range(6)]
+    for text in texts:
+        sentences = [text[a:b] for a, b in split_sentences(text)]
+        assert len(sentences) >= model.config.topic_pool_min_sentences
+        decision = clf.decision_function(vec.transform(sentences))
+        pooled = softmax(decision, axis=1).mean(axis=0)
+        calibrated = pooled ** (1 / model.calibration["topic_pooled"])
+        got = model.predict_topic_proba([text])[0]
+        np.testing.assert_allclose(got[[TOPICS.index(c) for c in clf.classes_]], calibrated / calibrated.sum(), atol=1e-9)
         for label in (TOPICS[0], "politics", "weather"):
             exp = model.explain_topic(text, label)
             col = list(clf.classes_).index(label)
-            assert exp.intercept + sum(s.weight for s in exp.spans) == pytest.approx(decision[col], abs=1e-6)
+            shares = softmax(decision, axis=1)[:, col] / softmax(decision, axis=1)[:, col].sum()
+            assert exp.score == pytest.approx(float(shares @ decision[:, col]), abs=1e-9)
+            assert exp.intercept + sum(s.weight for s in exp.spans) == pytest.approx(exp.score, abs=1e-6)
+
+
+def test_whole_reading_explains_the_one_bag_of_words_score(model):
+    import copy
+
+    from model.core import Model
+
+    whole = Model(copy.deepcopy(model.topic_pipeline), model.frame_pipeline, dataclasses.replace(model.config, topic_reading="whole"))
+    clf = whole.topic_pipeline.named_steps["clf"]
+    for text in [". ".join(random_texts(4, 7 + i)) for i in range(4)]:
+        decision = clf.decision_function(whole.topic_pipeline.named_steps["vec"].transform([text]))[0]
+        exp = whole.explain_topic(text, "politics")
+        col = list(clf.classes_).index("politics")
+        assert exp.score == pytest.approx(decision[col], abs=1e-9)
+        assert exp.intercept + sum(s.weight for s in exp.spans) == pytest.approx(decision[col], abs=1e-6)
+        assert whole.score([text])[0].topic == whole.predict_topics([text])[0] == whole.analyze(text).topics[0].label
 
 
 def test_evidence_is_the_strongest_positive_contributions(model):
