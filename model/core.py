@@ -60,9 +60,11 @@ class _Head:
         """Each text's temperature: one score's (``temperature``), or a pooled mean's."""
         return np.where(np.asarray(lengths) > 1, self.pooled_temperature, self.temperature)[:, None]
 
-    def untempered(self, X) -> np.ndarray:
-        """softmax(decision) per row, before calibration: what pooled texts average."""
-        return self._published(softmax(self._decision(X)))
+    def untempered(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's decision scores (classifier columns) and softmax(decision) before calibration
+        (published labels): what a pooled text's explanation weighs and averages."""
+        z = self._decision(X)
+        return z, self._published(softmax(z))
 
     def _decision(self, X) -> np.ndarray:
         if X.shape[0] == 0:
@@ -238,7 +240,7 @@ class Model:
         and ``(label, explained score, intercept)``."""
         pieces = self._reading.spans(body, spans)
         X = self._topic.vec.transform_sentences([body[s:e] for s, e in pieces])
-        unit_p = self._topic.untempered(X)
+        z, unit_p = self._topic.untempered(X)
         topic_p = temper(unit_p.mean(axis=0, keepdims=True), self._topic.temperature_for([len(pieces)]))[0]
         label = label or TOPICS[int(topic_p.argmax())]
         column = TOPICS.index(label)
@@ -247,7 +249,7 @@ class Model:
         weights: dict[tuple[int, int], float] = {}
         for i, (start, end) in enumerate(pieces):
             token_weights(self._topic.vec, X[i], coef, body[start:end], start, float(share[i]), weights)
-        score = float(share @ self._topic.clf.decision_function(X)[:, self._topic.index[column]])
+        score = float(share @ z[:, self._topic.index[column]])
         return topic_p, weights, (label, score, intercept)
 
     # ---- batch -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .segment import split_sentences
+from .vectorize import pooling_matrix
 
 READINGS = ("pooled", "whole")
 
@@ -60,11 +61,9 @@ WHOLE = Reading()
 
 
 def pool(proba: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The mean of each text's consecutive rows of ``proba`` (``lengths`` rows per text, each >= 1)."""
-    if not len(lengths):
-        return np.zeros((0, proba.shape[1]))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    return np.add.reduceat(proba, starts, axis=0) / lengths[:, None]
+    """The mean of each text's consecutive rows of ``proba`` (``lengths`` rows per text), with the
+    same averaging matrix training uses to pool sentence vectors (``vectorize.pooling_matrix``)."""
+    return np.asarray(pooling_matrix(lengths) @ proba)
 
 
 def temper(proba: np.ndarray, temperature: float | np.ndarray) -> np.ndarray:
