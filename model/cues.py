@@ -39,6 +39,9 @@ CUE_WORDS: dict[str, str] = {
     "uncertainty unknown unconfirmed expect expected expects believe believed believes appear appears "
     "appeared seem seems seemed speculate speculation rumour rumours rumor rumors whether if would "
     "suggest suggests suggested potentially reportedly understood predict predicted forecast",
+    "directive": "agree agreed agrees plan planned plans plot plotted conspire conspired decide decided "
+    "order ordered orders instruct instructed instructs instruction urge urged urges recommend recommended "
+    "recommends direct directed directs advise advised advises directive decree",
     "report": "said says say told tells according stated states reported report reports announced added "
     "noted explained statement",
 }

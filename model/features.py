@@ -2,9 +2,9 @@
 
 A ``Featurizer`` is the analyzer of the hashing vectorizers: ``featurizer(text)`` gives the
 feature names scikit-learn hashes, and ``featurizer.spans(text)`` gives the same features, each
-with the token spans it came from. Cue features (negation scope, question, opening quote,
-sentence-initial word) are ordinary features here, so the model weighs them and the
-explanations stay exact.
+with the token spans it came from. Cue features (negation scope, a hedge word shortly after a
+directive, question, opening quote, sentence-initial word) are ordinary features here, so the
+model weighs them and the explanations stay exact.
 
 Two paths compute the same features: ``spans`` walks the tokens one by one and keeps offsets
 (for explanations); ``names`` works on ``tokenize``'s cached token records in bulk (for batch
@@ -33,6 +33,9 @@ _NEGATIONS = frozenset(
     {"not", "no", "never", "nor", "without", "neither", "nothing", "nobody", "none", "cannot"}
 )
 _NEG_SCOPE = 3
+# A hedge word this close after a directive ("agreed that ... would", "urged ... every possible")
+# is usually part of the plan being reported, not the writer's doubt; the model weighs it apart.
+_PLAN_SCOPE = 8
 # Function words whose frequency differs by register (headlines drop articles), not by frame:
 # as features on their own they teach the model where a sentence came from, not what it says.
 _STOP = frozenset(
@@ -55,7 +58,7 @@ def _stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
-CUE_PREFIXES = ("lex:", "neg:", "cue:", "first:")
+CUE_PREFIXES = ("lex:", "neg:", "cue:", "first:", "plan:")
 
 
 def is_cue(name: str) -> bool:
@@ -268,6 +271,8 @@ class Featurizer:
                     out.append(t.neg)
                     if t.neg_lex:
                         out.append(t.neg_lex)
+        for i in [i for i, t in enumerate(tokens) if t.lex == "lex:directive"]:
+            out += ["plan:lex:hedge" for t in tokens[i + 1 : i + 1 + _PLAN_SCOPE] if t.lex == "lex:hedge"]
         return out
 
     def _cue_features(self, words: list[str], parts: list[Part]) -> list[Occurrence]:
@@ -290,4 +295,9 @@ class Featurizer:
                     out.append(("neg:" + _stem(words[j]), (parts[i], parts[j])))
                     if classes[j]:
                         out.append(("neg:lex:" + classes[j], (parts[i], parts[j])))
+        for i, cls in enumerate(classes):
+            if cls == "directive":
+                for j in range(i + 1, min(i + 1 + _PLAN_SCOPE, len(words))):
+                    if classes[j] == "hedge":
+                        out.append(("plan:lex:hedge", (parts[i], parts[j])))
         return out

@@ -26,9 +26,9 @@ class SentenceVectorizer(TransformerMixin, BaseEstimator):
     """Each input string is one sentence: hashed word features with sublinear tf-idf and L2 norm,
     then (when ``cue_features`` > 0) a block of binary cue features.
 
-    Cue features (negation scope, lexicon classes, question, quote) sit in their own block and are
-    not normalised with the words: a denial cue in a 60-word sentence then weighs what it weighs
-    in a 6-word one, instead of being diluted by every other word.
+    Cue features (negation scope, lexicon classes, a hedge after a directive, question, quote) sit
+    in their own block and are not normalised with the words: a denial cue in a 60-word sentence
+    then weighs what it weighs in a 6-word one, instead of being diluted by every other word.
     """
 
     def __init__(

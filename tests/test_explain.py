@@ -12,7 +12,7 @@ from model import FRAMES, TOPICS
 WORDS = (
     "the minister denied report police say he attacked guard may could unclear confirmed admitted "
     "strike wages storm forecast rain match goal court fraud charged bank shares , . ? \" ' not never "
-    "didn't \u201cquoted\u201d caf\u00e9 2024 3.5% U.S. Mr. Smith"
+    "didn't \u201cquoted\u201d caf\u00e9 2024 3.5% U.S. Mr. Smith agreed ordered would possible appearing"
 ).split()
 
 

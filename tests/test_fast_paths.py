@@ -73,6 +73,17 @@ def test_names_are_the_names_of_spans(featurizer):
         assert all(is_cue(n) for n in cues) and not any(is_cue(n) for n in words)
 
 
+def test_a_hedge_shortly_after_a_directive_is_its_own_feature_spanning_both_words():
+    featurizer = Featurizer(ngram_max=3, cues=True)
+    text = "The board agreed that the losses would be moved to a subsidiary."
+    plan = [parts for name, parts in featurizer.spans(text) if name == "plan:lex:hedge"]
+    assert [[text[s:e] for s, e in parts] for parts in plan] == [["agreed", "would"]]
+    for plain in ("The talks would resume next week.",
+                  "The board agreed to a plan for the depot, and the council said next year that the cost would rise."):
+        assert "plan:lex:hedge" not in featurizer(plain), plain
+    assert "plan:lex:hedge" not in Featurizer(ngram_max=3)(text)
+
+
 def test_both_heads_transform_as_the_reference_path(model):
     for head in (model.topic_pipeline, model.frame_pipeline):
         vec = head.named_steps["vec"]
